@@ -1,0 +1,27 @@
+/** `xuncha report DIR`: rebuild report.html and leads.xlsx from an existing run's database alone. */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Db } from '../../db/connection.js';
+import { userError } from '../../errors.js';
+import { buildReport } from '../../report/index.js';
+import { loadCatalog, writeLeadsXlsx } from '../../rules/index.js';
+import { installMacros } from '../../normalize/macros.js';
+import { EXIT } from '../exit.js';
+
+export async function reportCommand(dir: string, opts: { quiet?: boolean }): Promise<number> {
+  const dbFile = join(resolve(dir), 'xuncha.duckdb');
+  if (!existsSync(dbFile))
+    throw userError('report.db_not_found', `在 ${dir} 中找不到 xuncha.duckdb。请指定一次运行的输出目录。`, `No xuncha.duckdb in ${dir}. Point at a run's output folder.`, { file: dir });
+  const db = await Db.open(dbFile);
+  try {
+    await installMacros(db);
+    const run = (await db.all<{ report_title: string; mask_ids: boolean }>(`select report_title, mask_ids from runs order by started_at desc limit 1`))[0];
+    if (!run) throw userError('report.no_run', `${dbFile} 中没有运行记录（runs 表为空）。`, `${dbFile} has no run recorded (runs is empty).`, { file: dbFile });
+    await buildReport(db, join(resolve(dir), 'report.html'), { title: run.report_title, maskIds: Boolean(run.mask_ids) });
+    await writeLeadsXlsx(db, join(resolve(dir), 'leads.xlsx'), loadCatalog([]));
+  } finally {
+    db.close();
+  }
+  if (!opts.quiet) process.stderr.write(`已重建/rebuilt: ${join(dir, 'report.html')}, ${join(dir, 'leads.xlsx')}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,196 @@
+/**
+ * `xuncha run` / `xuncha ingest`: validate everything first (pipeline, rule files, rule selection and params),
+ * then ingest → rules → leads → outputs, all into a staging folder that replaces the old outputs only on success.
+ */
+import { join, relative } from 'node:path';
+import { loadPipeline } from '../../config/load-pipeline.js';
+import { Db } from '../../db/connection.js';
+import { UsageError } from '../../errors.js';
+import { ingest, type IngestSummary } from '../../ingest/ingest.js';
+import { commitStaging, createStaging, discardStaging } from '../../outputs/atomic.js';
+import { buildManifest, toolVersion, writeManifest, type ManifestRule } from '../../outputs/manifest.js';
+import { writeRejectsCsv } from '../../outputs/rejects-csv.js';
+import { createProgress, type Progress } from '../progress.js';
+import type { RunCliOptions } from '../main.js';
+import type { PipelineConfig } from '../../config/types.js';
+import { EXIT } from '../exit.js';
+
+export async function runCommand(pipelineFile: string, opts: RunCliOptions & { stage: 'run' | 'ingest' }): Promise<number> {
+  const progress = createProgress({ quiet: opts.quiet });
+  const config = loadPipeline(pipelineFile);
+  if (opts.out) config.output = join(process.cwd(), opts.out).replace(/\/$/, '');
+  if (opts.threads != null && !(Number(opts.threads) >= 1)) throw new UsageError(`--threads must be a positive integer, got ${opts.threads}`);
+  const result = await runPipeline(config, {
+    stage: opts.stage,
+    progress,
+    memoryLimit: opts.memoryLimit,
+    threads: opts.threads ? Number(opts.threads) : undefined,
+  });
+  printAccounting(result.ingest, progress, opts.quiet);
+  if (opts.stage === 'run') printLeadSummary(result, opts.quiet);
+  process.stderr.write(`${opts.quiet ? '' : '\n'}输出/output: ${relative(process.cwd(), config.output) || '.'}\n`);
+  return EXIT.ok;
+}
+
+export interface RunResult {
+  ingest: IngestSummary;
+  rules: ManifestRule[];
+  leads: number;
+  leadsBySeverity: Record<string, number>;
+  outDir: string;
+}
+
+export async function runPipeline(
+  config: PipelineConfig,
+  opts: { stage: 'run' | 'ingest'; progress?: Progress; memoryLimit?: string; threads?: number },
+): Promise<RunResult> {
+  const progress = opts.progress ?? createProgress({ quiet: true });
+  const startedAt = new Date();
+  const timings: Record<string, number> = {};
+  const time = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await f();
+    } finally {
+      timings[name] = Math.round(performance.now() - t) / 1000;
+    }
+  };
+
+  // validate rules before touching any data
+  const rulesMod = opts.stage === 'run' ? await import('../../rules/index.js') : undefined;
+  const presentTables = new Set<string>(config.sources.map((s) => s.table));
+  const catalog = rulesMod ? rulesMod.loadCatalog(config.rules.custom) : [];
+  const selection = rulesMod ? rulesMod.selectRules(catalog, config.rules, presentTables) : undefined;
+
+  const staging = createStaging(config.output);
+  let db: Db | undefined;
+  try {
+    db = await Db.open(join(staging, 'xuncha.duckdb'), {
+      memoryLimit: opts.memoryLimit ?? config.engine.memory_limit ?? '4GB',
+      tempDirectory: config.engine.temp_directory ?? join(staging, 'duckdb.tmp'),
+      threads: opts.threads ?? config.engine.threads,
+    });
+    const summary = await time('ingest', () => ingest(db!, config, progress));
+
+    let manifestRules: ManifestRule[] = [];
+    let leads = 0;
+    if (rulesMod && selection) {
+      for (const s of selection.skipped) progress.info(`规则跳过/rule skipped  ${s.rule.id}：${s.reason_zh}`);
+      const runs = await time('rules', () =>
+        rulesMod.runRules(db!, selection, config.rules, {
+          onRule: (id: string, i: number, n: number) => progress.info(`规则/rule ${i + 1}/${n}  ${id}`),
+        }),
+      );
+      manifestRules = runs.map((r) => ({
+        id: r.rule_id,
+        name: r.rule_name,
+        category: r.category,
+        status: r.status,
+        leads: r.leads,
+        seconds: r.seconds,
+        parameters: r.params,
+        note: r.note ?? null,
+      }));
+      leads = (await time('leads', () => rulesMod.assembleLeads(db!, catalog))).leads;
+      await time('analytics', async () => {
+        const { buildFinanceAnalytics } = await import('../../analytics/finance.js');
+        await buildFinanceAnalytics(db!);
+      });
+    }
+
+    const rejectsByReason = Object.fromEntries(
+      (await db.all<{ r: string; n: string }>(`select reason_code as r, count(*) as n from rejects group by all order by r`)).map((x) => [x.r, Number(x.n)]),
+    );
+    await time('rejects.csv', () => writeRejectsCsv(db!, join(staging, 'rejects.csv')));
+    const finishedAt = new Date();
+    const manifest = buildManifest({ config, ingest: summary, rules: manifestRules, leads, rejectsByReason, startedAt, finishedAt, timings });
+    await db.run(`create or replace table runs (run_id VARCHAR, tool_version VARCHAR, pipeline_file VARCHAR, pipeline_name VARCHAR,
+      report_title VARCHAR, mask_ids BOOLEAN, started_at TIMESTAMP, finished_at TIMESTAMP, manifest JSON)`);
+    await db.run(`insert into runs values ($id, $v, $f, $n, $t, $m, $s::TIMESTAMP, $e::TIMESTAMP, $j)`, {
+      id: startedAt.toISOString(),
+      v: toolVersion(),
+      f: config.file,
+      n: config.name,
+      t: config.report.title,
+      m: config.report.mask_ids,
+      s: startedAt.toISOString().replace('T', ' ').replace('Z', ''),
+      e: finishedAt.toISOString().replace('T', ' ').replace('Z', ''),
+      j: JSON.stringify(manifest),
+    });
+
+    let leadsBySeverity: Record<string, number> = {};
+    if (rulesMod) {
+      const { writeLeadsCsv, writeLeadsXlsx } = rulesMod;
+      await time('leads.csv', () => writeLeadsCsv(db!, join(staging, 'leads.csv')));
+      await time('leads.xlsx', () => writeLeadsXlsx(db!, join(staging, 'leads.xlsx'), catalog));
+      const { buildReport } = await import('../../report/index.js');
+      await time('report.html', () => buildReport(db!, join(staging, 'report.html'), { title: config.report.title, maskIds: config.report.mask_ids }));
+      leadsBySeverity = Object.fromEntries(
+        (await db.all<{ s: string; n: string }>(`select severity as s, count(*) as n from leads group by all`)).map((x) => [x.s, Number(x.n)]),
+      );
+    }
+    manifest.timings = timings;
+    writeManifest(join(staging, 'manifest.json'), manifest);
+    await db.run(`update runs set manifest = $j`, { j: JSON.stringify(manifest) });
+    await db.run('checkpoint');
+    db.close();
+    db = undefined;
+    discardStaging(join(staging, 'duckdb.tmp'));
+    commitStaging(staging, config.output);
+    return { ingest: summary, rules: manifestRules, leads, leadsBySeverity, outDir: config.output };
+  } catch (e) {
+    try {
+      db?.close();
+    } catch {
+      /* already failing */
+    }
+    discardStaging(staging);
+    throw e;
+  }
+}
+
+function printAccounting(s: IngestSummary, progress: Progress, quiet?: boolean): void {
+  const lines: string[] = [];
+  lines.push('');
+  lines.push('行数核对 / row accounting');
+  lines.push(pad(['表/table', '文件/file', '读取/read', '入库/loaded', '拒收/rejected', '跳过/skipped (标题/表头/空行/合计)'], [12, 44, 10, 10, 10, 0]));
+  for (const i of s.inputs) {
+    lines.push(
+      pad(
+        [i.table, i.path, fmt(i.rows_read), fmt(i.rows_loaded), fmt(i.rows_rejected), `${fmt(i.rows_skipped)} (${i.skipped.title}/${i.skipped.header}/${i.skipped.blank}/${i.skipped.total})`],
+        [12, 44, 10, 10, 10, 0],
+      ),
+    );
+  }
+  const t = s.totals;
+  lines.push(pad(['合计/total', `${s.inputs.length} files`, fmt(t.rows_read), fmt(t.rows_loaded), fmt(t.rows_rejected), fmt(t.rows_skipped)], [12, 44, 10, 10, 10, 0]));
+  // the accounting is the point of `ingest`: print it to stdout even with --quiet
+  process.stdout.write(lines.join('\n') + '\n');
+  void progress;
+  void quiet;
+}
+
+function printLeadSummary(r: RunResult, quiet?: boolean): void {
+  const lines = ['', `线索/leads: ${fmt(r.leads)}  (高/high ${r.leadsBySeverity.high ?? 0} · 中/medium ${r.leadsBySeverity.medium ?? 0} · 低/low ${r.leadsBySeverity.low ?? 0})`];
+  for (const rule of r.rules) {
+    lines.push(pad([rule.id, rule.name, rule.status === 'ran' ? fmt(rule.leads) : '跳过/skipped', rule.status === 'ran' ? `${rule.seconds.toFixed(2)} s` : rule.note ?? ''], [24, 30, 12, 0]));
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+  void quiet;
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** pad with display width (CJK = 2 columns) */
+function pad(cells: string[], widths: number[]): string {
+  return cells
+    .map((c, i) => {
+      const w = widths[i];
+      if (!w) return c;
+      const width = [...c].reduce((a, ch) => a + (/[\u2E80-\uFFFF]/.test(ch) ? 2 : 1), 0);
+      return c + ' '.repeat(Math.max(1, w - width));
+    })
+    .join('');
+}
