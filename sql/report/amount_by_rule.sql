@@ -1,0 +1,15 @@
+-- title: 涉及金额（按规则，元）
+-- requires: leads
+select
+    coalesce(rule_name, rule_id) as rule_name,
+    case category
+        when 'relationship_benefit' then '关系保'
+        when 'phantom_claim' then '虚报冒领'
+        when 'finance' then '财务'
+        else coalesce(category, '未分类')
+    end as category_zh,
+    coalesce(sum(amount), 0)::double as amount
+from leads
+group by all
+having sum(amount) > 0
+order by amount desc

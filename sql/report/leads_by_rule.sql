@@ -1,0 +1,14 @@
+-- title: 线索数量（按规则）
+-- requires: leads
+select
+    coalesce(rule_name, rule_id) as rule_name,
+    case category
+        when 'relationship_benefit' then '关系保'
+        when 'phantom_claim' then '虚报冒领'
+        when 'finance' then '财务'
+        else coalesce(category, '未分类')
+    end as category_zh,
+    count(*) as leads
+from leads
+group by all
+order by leads desc

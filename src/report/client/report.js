@@ -1,0 +1,336 @@
+/* The lead table of report.html: search (fuse.js, with precomputed pinyin initials), filters, sorting,
+ * pagination and lazily decoded evidence. Data comes only from JSON script blocks; every value is put into
+ * the page with textContent or new Option(text) — never innerHTML — so nothing from the data can execute. */
+(function () {
+  'use strict';
+  var CAT = { relationship_benefit: '关系保', phantom_claim: '虚报冒领', finance: '财务' };
+  var SEV = { high: '高', medium: '中', low: '低' };
+  var SEV_ORDER = { high: 0, medium: 1, low: 2 };
+  var collator = typeof Intl !== 'undefined' ? new Intl.Collator('zh-CN') : null;
+  function cmpText(a, b) {
+    a = a || ''; b = b || '';
+    return collator ? collator.compare(a, b) : (a < b ? -1 : a > b ? 1 : 0);
+  }
+  function $(id) { return document.getElementById(id); }
+  function readJson(id) {
+    var el = $(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = String(text);
+    return e;
+  }
+  function fmtMoney(v) {
+    if (v == null || v === '') return '';
+    return Number(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+
+  // ---- data: columnar (default) or plain rows (measurement only) → one in-memory shape
+  var D = readJson('xc-leads');
+  if (!D || !$('lead-body')) return;
+  var L = D.format === 'rows' ? fromRows(D) : fromColumnar(D);
+  var labels = D.labels || { fields: {}, tables: {} };
+
+  function fromColumnar(d) {
+    var c = d.cols, dict = d.dict;
+    var evCache = {};
+    return {
+      n: d.n, id: c.id, rule: c.rule, sev: c.sev, score: c.score, town: c.town, village: c.village, unit: c.unit,
+      key: c.key, name: c.name, py: c.py, hh: c.hh, amount: c.amount, ps: c.ps, pe: c.pe, desc: c.desc,
+      rules: dict.rule, rulePy: dict.rulePy, sevs: dict.sev, towns: dict.town, townPy: dict.townPy,
+      villages: dict.village, villagePy: dict.villagePy, units: dict.unit, unitPy: dict.unitPy,
+      evidence: function (i) {
+        var k = Math.floor(i / d.chunk);
+        if (!evCache[k]) evCache[k] = readJson('xc-ev-' + k) || [];
+        var recs = evCache[k][i - k * d.chunk] || [];
+        return recs.map(function (r) {
+          var keys = dict.evKeys[r[3]] || [];
+          return {
+            table: r[0] >= 0 ? dict.evTable[r[0]] : '',
+            file: r[1] >= 0 ? dict.evFile[r[1]] : '',
+            row: r[2],
+            fields: keys.map(function (key, j) { return [key, r[4 + j]]; })
+          };
+        });
+      }
+    };
+  }
+
+  function fromRows(d) {
+    var rows = d.rows, n = rows.length;
+    var out = { n: n, id: [], rule: [], sev: [], score: [], town: [], village: [], unit: [], key: [], name: [], py: [], hh: [],
+      amount: [], ps: [], pe: [], desc: [], rules: [], rulePy: [], sevs: [], towns: [], townPy: [], villages: [], villagePy: [],
+      units: [], unitPy: [] };
+    var maps = { rule: {}, sev: {}, town: {}, village: {}, unit: {} };
+    function idx(kind, list, v) {
+      if (v == null || v === '') return -1;
+      var m = maps[kind];
+      if (!(v in m)) { m[v] = list.length; list.push(v); }
+      return m[v];
+    }
+    for (var i = 0; i < n; i++) {
+      var r = rows[i];
+      var rk = (r.rule_id || '') + '\u0000' + (r.rule_name || '') + '\u0000' + (r.category || '');
+      if (!(rk in maps.rule)) { maps.rule[rk] = out.rules.length; out.rules.push([r.rule_id, r.rule_name || r.rule_id, r.category]); out.rulePy.push(''); }
+      out.id.push(r.id); out.rule.push(maps.rule[rk]); out.sev.push(idx('sev', out.sevs, r.severity));
+      out.score.push(r.score); out.town.push(idx('town', out.towns, r.town)); out.village.push(idx('village', out.villages, r.village));
+      out.unit.push(idx('unit', out.units, r.unit)); out.key.push(r.key); out.name.push(r.name); out.py.push(r.py); out.hh.push(r.hh);
+      out.amount.push(r.amount); out.ps.push(r.ps); out.pe.push(r.pe); out.desc.push(r.desc);
+    }
+    out.townPy = out.towns.map(function () { return ''; });
+    out.villagePy = out.villages.map(function () { return ''; });
+    out.unitPy = out.units.map(function () { return ''; });
+    out.evidence = function (i) {
+      return (rows[i].evidence || []).map(function (e) {
+        return { table: e.table, file: e.source_file, row: e.source_row, fields: Object.keys(e.fields || {}).map(function (k) { return [k, e.fields[k]]; }) };
+      });
+    };
+    return out;
+  }
+
+  function ruleName(i) { var r = L.rules[L.rule[i]]; return r ? r[1] : ''; }
+  function categoryOf(i) { var r = L.rules[L.rule[i]]; return r ? r[2] : ''; }
+  function sevOf(i) { return L.sev[i] >= 0 ? L.sevs[L.sev[i]] : ''; }
+  function placeOf(i) {
+    if (L.unit[i] >= 0) return L.units[L.unit[i]];
+    var t = L.town[i] >= 0 ? L.towns[L.town[i]] : '';
+    var v = L.village[i] >= 0 ? L.villages[L.village[i]] : '';
+    return t && v ? t + ' · ' + v : t || v;
+  }
+
+  // ---- filters
+  function fill(select, items) {
+    items.forEach(function (it) { select.appendChild(new Option(it[1], it[0])); });
+  }
+  function dictOptions(list) {
+    return list.map(function (v, k) { return [String(k), v]; }).sort(function (a, b) { return cmpText(a[1], b[1]); });
+  }
+  var cats = {};
+  L.rules.forEach(function (r) { if (r[2]) cats[r[2]] = true; });
+  fill($('f-category'), Object.keys(cats).map(function (c) { return [c, CAT[c] || c]; }));
+  fill($('f-rule'), L.rules.map(function (r, k) { return [String(k), r[1] || r[0]]; }).sort(function (a, b) { return cmpText(a[1], b[1]); }));
+  fill($('f-severity'), L.sevs.map(function (s, k) { return [String(k), SEV[s] || s]; }).sort(function (a, b) {
+    return (SEV_ORDER[L.sevs[+a[0]]] == null ? 9 : SEV_ORDER[L.sevs[+a[0]]]) - (SEV_ORDER[L.sevs[+b[0]]] == null ? 9 : SEV_ORDER[L.sevs[+b[0]]]);
+  }));
+  fill($('f-town'), dictOptions(L.towns));
+  fill($('f-village'), dictOptions(L.villages));
+  fill($('f-unit'), dictOptions(L.units));
+  ['f-town', 'f-village', 'f-unit'].forEach(function (id) { if ($(id).options.length <= 1) $(id).style.display = 'none'; });
+
+  var state = { q: '', sortKey: '', sortDir: 1, page: 0, size: 50 };
+  var view = [];
+
+  // ---- search
+  var fuse = null;
+  function buildFuse() {
+    var docs = new Array(L.n);
+    for (var i = 0; i < L.n; i++) {
+      var t = L.town[i], v = L.village[i], u = L.unit[i], r = L.rule[i];
+      docs[i] = {
+        n: L.name[i] || '',
+        p: L.py[i] || '',
+        k: L.key[i] || '',
+        o: [u >= 0 ? L.units[u] + ' ' + L.unitPy[u] : '', t >= 0 ? L.towns[t] + ' ' + L.townPy[t] : '', v >= 0 ? L.villages[v] + ' ' + L.villagePy[v] : ''].join(' '),
+        r: r >= 0 && L.rules[r] ? L.rules[r][1] + ' ' + (L.rulePy[r] || '') : ''
+      };
+    }
+    return new Fuse(docs, {
+      keys: [{ name: 'n', weight: 3 }, { name: 'p', weight: 2 }, { name: 'k', weight: 2 }, { name: 'o', weight: 1 }, { name: 'r', weight: 1 }],
+      threshold: 0.3, ignoreLocation: true, includeScore: false, minMatchCharLength: 1
+    });
+  }
+  function search(q) {
+    q = q.trim();
+    if (!q) return null;
+    var lower = q.toLowerCase();
+    // Digits (an ID tail, a voucher number) must match exactly, not approximately.
+    if (/^[0-9xX*\-|]+$/.test(q)) {
+      var hits = [];
+      for (var i = 0; i < L.n; i++) {
+        if ((L.key[i] && L.key[i].toLowerCase().indexOf(lower) >= 0) || (L.hh[i] && L.hh[i].toLowerCase().indexOf(lower) >= 0) ||
+            (L.desc[i] && L.desc[i].toLowerCase().indexOf(lower) >= 0)) hits.push(i);
+      }
+      return hits;
+    }
+    if (!fuse) fuse = buildFuse();
+    return fuse.search(lower).map(function (r) { return r.refIndex; });
+  }
+
+  function selected(id) { var v = $(id).value; return v === '' ? null : v; }
+
+  function compute() {
+    var base = search(state.q);
+    var fc = selected('f-category'), fr = selected('f-rule'), fs = selected('f-severity');
+    var ft = selected('f-town'), fv = selected('f-village'), fu = selected('f-unit');
+    fr = fr == null ? -2 : +fr; fs = fs == null ? -2 : +fs; ft = ft == null ? -2 : +ft; fv = fv == null ? -2 : +fv; fu = fu == null ? -2 : +fu;
+    var out = [];
+    var len = base ? base.length : L.n;
+    for (var j = 0; j < len; j++) {
+      var i = base ? base[j] : j;
+      if (fc != null && categoryOf(i) !== fc) continue;
+      if (fr !== -2 && L.rule[i] !== fr) continue;
+      if (fs !== -2 && L.sev[i] !== fs) continue;
+      if (ft !== -2 && L.town[i] !== ft) continue;
+      if (fv !== -2 && L.village[i] !== fv) continue;
+      if (fu !== -2 && L.unit[i] !== fu) continue;
+      out.push(i);
+    }
+    if (state.sortKey) {
+      var k = state.sortKey, d = state.sortDir;
+      var num = function (a, b) { return ((a == null ? -Infinity : a) - (b == null ? -Infinity : b)); };
+      var cmp = {
+        score: function (a, b) { return num(L.score[a], L.score[b]); },
+        amount: function (a, b) { return num(L.amount[a], L.amount[b]); },
+        sev: function (a, b) { return (SEV_ORDER[sevOf(b)] == null ? -1 : SEV_ORDER[sevOf(b)]) - (SEV_ORDER[sevOf(a)] == null ? -1 : SEV_ORDER[sevOf(a)]); },
+        rule: function (a, b) { return cmpText(ruleName(a), ruleName(b)); },
+        name: function (a, b) { return cmpText(L.name[a], L.name[b]); },
+        key: function (a, b) { return cmpText(L.key[a], L.key[b]); },
+        place: function (a, b) { return cmpText(placeOf(a), placeOf(b)); },
+        ps: function (a, b) { return cmpText(L.ps[a], L.ps[b]); }
+      }[k];
+      if (cmp) out.sort(function (a, b) { return d * cmp(a, b) || a - b; });
+    }
+    view = out;
+  }
+
+  // ---- rendering
+  var body = $('lead-body');
+  function render() {
+    var pages = Math.max(1, Math.ceil(view.length / state.size));
+    if (state.page >= pages) state.page = pages - 1;
+    if (state.page < 0) state.page = 0;
+    var start = state.page * state.size;
+    var frag = document.createDocumentFragment();
+    for (var j = start; j < Math.min(view.length, start + state.size); j++) frag.appendChild(leadRow(view[j]));
+    body.textContent = '';
+    if (!view.length) {
+      var tr = el('tr', 'empty'), td = el('td', null, '没有符合条件的线索');
+      td.colSpan = 9; tr.appendChild(td); frag.appendChild(tr);
+    }
+    body.appendChild(frag);
+    $('count').textContent = '符合条件 ' + view.length.toLocaleString('en-US') + ' 条' + (view.length !== L.n ? '（共 ' + L.n.toLocaleString('en-US') + ' 条）' : '');
+    $('page-info').textContent = '第 ' + (state.page + 1) + ' / ' + pages + ' 页';
+    $('prev').disabled = $('first').disabled = state.page === 0;
+    $('next').disabled = $('last').disabled = state.page >= pages - 1;
+    var ths = document.querySelectorAll('#lead-table th[data-sort]');
+    for (var t = 0; t < ths.length; t++) {
+      var key = ths[t].getAttribute('data-sort');
+      ths[t].setAttribute('aria-sort', key === state.sortKey ? (state.sortDir > 0 ? 'ascending' : 'descending') : 'none');
+    }
+  }
+
+  function leadRow(i) {
+    var tr = el('tr', 'lead');
+    tr.setAttribute('data-i', String(i));
+    tr.tabIndex = 0;
+    var s = sevOf(i);
+    tr.appendChild(el('td', 'num', L.score[i]));
+    var sevTd = el('td');
+    sevTd.appendChild(el('span', 'sev sev-' + (SEV[s] ? s : 'other'), SEV[s] || s));
+    tr.appendChild(sevTd);
+    tr.appendChild(el('td', 'rule', ruleName(i)));
+    tr.appendChild(el('td', 'name', L.name[i] || ''));
+    tr.appendChild(el('td', 'key mono', L.key[i] || ''));
+    tr.appendChild(el('td', 'place', placeOf(i)));
+    tr.appendChild(el('td', 'num', fmtMoney(L.amount[i])));
+    tr.appendChild(el('td', 'period', L.ps[i] ? L.ps[i] + (L.pe[i] && L.pe[i] !== L.ps[i] ? ' 至 ' + L.pe[i] : '') : ''));
+    tr.appendChild(el('td', 'desc', L.desc[i] || ''));
+    return tr;
+  }
+
+  function evidencePanel(i) {
+    var tr = el('tr', 'detail');
+    var td = el('td');
+    td.colSpan = 9;
+    var box = el('div', 'evidence');
+    var head = el('div', 'ev-head');
+    head.appendChild(el('span', 'ev-title', '线索 ' + L.id[i]));
+    if (L.hh[i]) head.appendChild(el('span', 'ev-meta', '家庭/户：' + L.hh[i]));
+    box.appendChild(head);
+    box.appendChild(el('p', 'ev-desc', L.desc[i] || ''));
+    var recs = L.evidence(i);
+    if (!recs.length) box.appendChild(el('p', 'muted', '（该线索没有附带证据记录）'));
+    recs.forEach(function (r, n) {
+      var card = el('div', 'ev-card');
+      var src = el('div', 'ev-src');
+      src.appendChild(el('span', 'ev-n', '证据 ' + (n + 1)));
+      src.appendChild(el('span', 'ev-table', (labels.tables[r.table] || r.table || '') + (r.table && labels.tables[r.table] ? '（' + r.table + '）' : '')));
+      var f = el('span', 'ev-file');
+      f.appendChild(document.createTextNode('来源文件 '));
+      f.appendChild(el('b', 'mono', r.file || '（未知）'));
+      src.appendChild(f);
+      src.appendChild(el('span', 'ev-row', r.row != null && r.row !== '' ? '第 ' + r.row + ' 行' : '行号未知'));
+      card.appendChild(src);
+      var t = el('table', 'ev-fields');
+      var tb = el('tbody');
+      r.fields.forEach(function (kv) {
+        var row = el('tr');
+        row.appendChild(el('th', null, labels.fields[kv[0]] ? labels.fields[kv[0]] : kv[0]));
+        row.appendChild(el('td', 'mono', kv[1] == null ? '' : kv[1]));
+        tb.appendChild(row);
+      });
+      t.appendChild(tb);
+      card.appendChild(t);
+      box.appendChild(card);
+    });
+    td.appendChild(box);
+    tr.appendChild(td);
+    return tr;
+  }
+
+  function toggle(tr) {
+    var next = tr.nextSibling;
+    if (next && next.className === 'detail') {
+      body.removeChild(next);
+      tr.classList.remove('open');
+      return;
+    }
+    tr.classList.add('open');
+    body.insertBefore(evidencePanel(+tr.getAttribute('data-i')), next);
+  }
+  body.addEventListener('click', function (e) {
+    var tr = e.target;
+    while (tr && tr !== body && !(tr.tagName === 'TR' && tr.className.indexOf('lead') === 0)) tr = tr.parentNode;
+    if (tr && tr !== body) toggle(tr);
+  });
+  body.addEventListener('keydown', function (e) {
+    if ((e.key === 'Enter' || e.key === ' ') && e.target.tagName === 'TR' && e.target.classList.contains('lead')) {
+      e.preventDefault();
+      toggle(e.target);
+    }
+  });
+
+  function refresh() { state.page = 0; compute(); render(); }
+  var timer = null;
+  $('q').addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { state.q = $('q').value; refresh(); }, L.n > 20000 ? 250 : 80);
+  });
+  ['f-category', 'f-rule', 'f-severity', 'f-town', 'f-village', 'f-unit'].forEach(function (id) { $(id).addEventListener('change', refresh); });
+  $('reset').addEventListener('click', function () {
+    $('q').value = ''; state.q = '';
+    ['f-category', 'f-rule', 'f-severity', 'f-town', 'f-village', 'f-unit'].forEach(function (id) { $(id).value = ''; });
+    state.sortKey = ''; refresh();
+  });
+  $('page-size').addEventListener('change', function () { state.size = +$('page-size').value; state.page = 0; render(); });
+  $('first').addEventListener('click', function () { state.page = 0; render(); });
+  $('prev').addEventListener('click', function () { state.page--; render(); });
+  $('next').addEventListener('click', function () { state.page++; render(); });
+  $('last').addEventListener('click', function () { state.page = Infinity; render(); });
+  var ths = document.querySelectorAll('#lead-table th[data-sort]');
+  for (var t = 0; t < ths.length; t++) {
+    ths[t].addEventListener('click', function () {
+      var key = this.getAttribute('data-sort');
+      if (state.sortKey === key) state.sortDir = -state.sortDir;
+      else { state.sortKey = key; state.sortDir = key === 'score' || key === 'amount' || key === 'sev' ? -1 : 1; }
+      compute(); render();
+    });
+  }
+
+  compute();
+  render();
+  window.xcReadyAt = performance.now();
+  document.body.setAttribute('data-ready', '1');
+})();
