@@ -1,0 +1,163 @@
+-- Normalization macros of SPEC §3.1 (contract: src/README.md, table "Normalization macros").
+-- TypeScript mirrors with the same logic live in src/normalize/*.ts; test/normalize checks that both agree on
+-- the same inputs, so a change here needs the same change there.
+-- Loaded by installMacros (src/normalize/macros.ts) after the reference table _ref_region(code) exists.
+-- Every statement is CREATE OR REPLACE, so re-running this file is safe.
+-- Macros named xc__* (two underscores) are internal helpers; the public ones are listed in src/README.md.
+--
+-- "Whitespace or invisible" below is the RE2 class [\s\p{Z}\p{Cc}\p{Cf}]: ASCII whitespace, every Unicode space
+-- separator (U+00A0, U+2000-U+200A, U+3000, ...), control characters and format characters (zero-width
+-- U+200B-U+200D, U+2060, U+FEFF, soft hyphen U+00AD, bidi marks).
+-- Performance: builtins only, no per-character list comprehensions; translate() is slow in DuckDB (it builds its
+-- map per row), so it only runs on the rows that contain a full-width character.
+
+-- true for NULL, empty or whitespace/invisible-only text
+CREATE OR REPLACE MACRO xc_is_blank(s) AS
+  s IS NULL OR regexp_full_match(s, '[\s\p{Z}\p{Cc}\p{Cf}]*');
+
+-- full-width ASCII forms U+FF01-U+FF5E and the ideographic space U+3000 -> ASCII; other text unchanged
+CREATE OR REPLACE MACRO xc_halfwidth(s) AS CASE
+  WHEN regexp_matches(s, '[\x{FF01}-\x{FF5E}\x{3000}]') THEN translate(s,
+    '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　',
+    '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ')
+  ELSE s END;
+
+-- leading and trailing whitespace/invisible characters removed (internal)
+CREATE OR REPLACE MACRO xc__trim(s) AS
+  regexp_replace(s, '^[\s\p{Z}\p{Cc}\p{Cf}]+|[\s\p{Z}\p{Cc}\p{Cf}]+$', '', 'g');
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Resident ID numbers (GB 11643)
+-- ---------------------------------------------------------------------------------------------------------
+
+-- ISO 7064 MOD 11-2 check character for n = the first 17 digits as a BIGINT (internal)
+CREATE OR REPLACE MACRO xc__mod112(n) AS substr('10X98765432', 1 + CAST((
+    7 * ((n // 10000000000000000) % 10) + 9 * ((n // 1000000000000000) % 10) + 10 * ((n // 100000000000000) % 10)
+  + 5 * ((n // 10000000000000) % 10) + 8 * ((n // 1000000000000) % 10) + 4 * ((n // 100000000000) % 10)
+  + 2 * ((n // 10000000000) % 10) + 1 * ((n // 1000000000) % 10) + 6 * ((n // 100000000) % 10)
+  + 3 * ((n // 10000000) % 10) + 7 * ((n // 1000000) % 10) + 9 * ((n // 100000) % 10)
+  + 10 * ((n // 10000) % 10) + 5 * ((n // 1000) % 10) + 8 * ((n // 100) % 10)
+  + 4 * ((n // 10) % 10) + 2 * ((n // 1) % 10)) % 11 AS INTEGER), 1);
+
+-- check character for a text whose first 17 characters are digits; NULL otherwise (internal)
+-- (list_transform([e], lambda n: ...)[1] binds e once: DuckDB does not share repeated subexpressions inside AND/CASE)
+CREATE OR REPLACE MACRO xc__id_check(s) AS CASE
+  WHEN regexp_matches(s, '^[0-9]{17}') THEN list_transform([try_cast(left(s, 17) AS BIGINT)], lambda n: xc__mod112(n))[1] END;
+
+-- trimmed, half-width, every whitespace/invisible character removed, leading Excel text marks (') removed,
+-- upper case (internal)
+CREATE OR REPLACE MACRO xc__id_clean(s) AS
+  upper(regexp_replace(xc_halfwidth(s), '[\s\p{Z}\p{Cc}\p{Cf}]+|^''+', '', 'g'));
+
+-- c already cleaned: '' -> NULL; 15 digits whose 19yymmdd is a real date -> 18 digits; anything else unchanged
+CREATE OR REPLACE MACRO xc__id_upgrade(c) AS CASE
+  WHEN c = '' THEN NULL
+  WHEN regexp_full_match(c, '[0-9]{15}') AND try_strptime('19' || substr(c, 7, 6), '%Y%m%d') IS NOT NULL
+    THEN left(c, 6) || '19' || substr(c, 7) || xc__id_check(left(c, 6) || '19' || substr(c, 7))
+  ELSE c END;
+
+-- normalized id text (see src/README.md); NULL if blank
+CREATE OR REPLACE MACRO xc_norm_id(s) AS xc__id_upgrade(xc__id_clean(s));
+
+-- birth date of an 18-character id (17 digits + digit or X): a real calendar date within 1880-01-01..today, else NULL
+CREATE OR REPLACE MACRO xc_id_birth(id) AS CASE
+  WHEN regexp_full_match(id, '[0-9]{17}[0-9X]')
+   AND CAST(try_strptime(substr(id, 7, 8), '%Y%m%d') AS DATE) BETWEEN DATE '1880-01-01' AND current_date
+  THEN CAST(try_strptime(substr(id, 7, 8), '%Y%m%d') AS DATE) END;
+
+-- '男' when the 17th digit is odd, '女' when even; NULL unless the id is 17 digits + digit or X
+CREATE OR REPLACE MACRO xc_id_sex(id) AS CASE
+  WHEN regexp_full_match(id, '[0-9]{17}[0-9X]') THEN CASE WHEN substr(id, 17, 1) IN ('1', '3', '5', '7', '9') THEN '男' ELSE '女' END END;
+
+-- true when: 17 digits + digit or X, MOD 11-2 check character right, birth date real and within 1880..today, and
+-- the first 6 digits a GB/T 2260 code in use at any time (1980-2024; table _ref_region). false otherwise, never NULL.
+CREATE OR REPLACE MACRO xc_id_valid(id) AS coalesce(CASE
+  WHEN regexp_full_match(id, '[0-9]{17}[0-9X]')
+  THEN list_transform([try_cast(left(id, 17) AS BIGINT)], lambda n: xc__mod112(n))[1] = substr(id, 18, 1)
+   AND CAST(try_strptime(substr(id, 7, 8), '%Y%m%d') AS DATE) BETWEEN DATE '1880-01-01' AND current_date
+   AND left(id, 6) IN (SELECT code FROM _ref_region) END, false);
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Names
+-- ---------------------------------------------------------------------------------------------------------
+
+-- half-width, every whitespace/invisible character removed, middle-dot variants (• ・ ‧ ･ ∙ ⋅ ⸱ ·(U+0387)) -> '·'
+-- (U+00B7), and '.'/'。' between two Han characters -> '·' (买买提.艾力); NULL if nothing is left
+CREATE OR REPLACE MACRO xc_norm_name(s) AS nullif(regexp_replace(regexp_replace(
+    regexp_replace(xc_halfwidth(s), '[\s\p{Z}\p{Cc}\p{Cf}]+', '', 'g'),
+    '[\x{2022}\x{30FB}\x{2027}\x{FF65}\x{2219}\x{22C5}\x{2E31}\x{0387}]', '·', 'g'),
+  '(\p{Han})[.。](\p{Han})', '\1·\2', 'g'), '');
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Dates
+-- ---------------------------------------------------------------------------------------------------------
+
+-- half-width, runs of whitespace/invisible characters -> one space, trimmed (internal)
+CREATE OR REPLACE MACRO xc__date_clean(s) AS
+  xc__trim(regexp_replace(xc_halfwidth(s), '[\s\p{Z}\p{Cc}\p{Cf}]+', ' ', 'g'));
+
+-- Excel serial day number (integer part) -> DATE. Excel counts 1900 as a leap year: serial 60 is the fake
+-- 1900-02-29 (-> NULL), 1..59 are 1900-01-01..1900-02-28, from 61 on the epoch is 1899-12-30. (internal)
+CREATE OR REPLACE MACRO xc__excel_serial(n) AS CASE
+  WHEN n >= 61 AND n <= 2958465 THEN DATE '1899-12-30' + CAST(n AS INTEGER)
+  WHEN n >= 1 AND n < 60 THEN DATE '1899-12-31' + CAST(n AS INTEGER) END;
+
+-- Text forms -> 'Y-M-D' text (or 'Y-M-' for a month), anything else -> '--' (internal). One regexp:
+--   Y sep M [sep D [time]]   sep in - / . 年 月, optional 日/号, time H:M[:S[.f]] [Z|+08:00] after a space or T
+--   YYYYMM, YYYYMMDD, YYYYMMDDhhmmss
+CREATE OR REPLACE MACRO xc__date_ymd(c) AS regexp_replace(c,
+  '^(?:([1-9][0-9]{3}) ?[-/.年] ?([0-9]{1,2}) ?(?:[-/.月] ?(?:([0-9]{1,2}) ?[日号]?(?:(?: |T) ?[0-9]{1,2}(?::[0-9]{1,2}){1,2}(?:\.[0-9]+)? ?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?)?)?|([1-9][0-9]{3})([0-9]{2})(?:([0-9]{2})(?:[0-9]{6})?)?|(?s:.*))$',
+  '\1\4-\2\5-\3\6');
+
+-- c already cleaned by xc__date_clean (internal)
+CREATE OR REPLACE MACRO xc__parse_date_clean(c) AS CASE
+  WHEN regexp_full_match(c, '[0-9]{1,5}(?:\.[0-9]*)?') AND NOT regexp_full_match(c, '(?:1[89]|20)[0-9]{2}\.[0-9]{1,2}')
+    THEN xc__excel_serial(floor(try_cast(c AS DOUBLE)))
+  ELSE list_transform([xc__date_ymd(c)],
+    lambda y: CAST(try_strptime(CASE WHEN suffix(y, '-') THEN y || '1' ELSE y END, '%Y-%m-%d') AS DATE))[1] END;
+
+-- DATE from every form of SPEC §3.1; NULL if blank, unparseable or impossible (2023-02-30, month 13)
+CREATE OR REPLACE MACRO xc_parse_date(s) AS list_transform([xc__date_clean(s)], lambda c: xc__parse_date_clean(c))[1];
+
+-- true for words meaning "no date" (open-ended period), after trimming and half-width; false otherwise
+CREATE OR REPLACE MACRO xc_is_open_date(s) AS coalesce(xc__date_clean(s) IN (
+  '至今', '长期', '长期有效', '永久', '永久有效', '无', '空', '无期限', '-', '--', '—', '——', '/', '至 今'), false);
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Money and numbers
+-- ---------------------------------------------------------------------------------------------------------
+
+-- half-width; whitespace/invisible, thousands separators ',' and currency marks (¥ ￥ RMB CNY 人民币 元 元整) removed; minus
+-- variants (− ﹣) -> '-'; (x) -> -x  (internal)
+CREATE OR REPLACE MACRO xc__money_text(s) AS regexp_replace(replace(replace(
+    regexp_replace(xc_halfwidth(s), '[\s\p{Z}\p{Cc}\p{Cf},]+|RMB|CNY|人民币|元整|[¥￥元]', '', 'gi'),
+  '−', '-'), '﹣', '-'), '^\((.*)\)$', '-\1');
+
+-- same as xc__money_text and a trailing unit (亩 ㎡ m² m2 平方米 平米 公顷 万元; never scaled) removed (internal)
+CREATE OR REPLACE MACRO xc__number_text(s) AS regexp_replace(replace(replace(
+    regexp_replace(xc_halfwidth(s), '[\s\p{Z}\p{Cc}\p{Cf},]+|RMB|CNY|人民币|[¥￥]|(?:亩|㎡|m²|m2|平方米|平米|公顷|万元|元)[\s\p{Z}\p{Cc}\p{Cf}]*$', '', 'gi'),
+  '−', '-'), '﹣', '-'), '^\((.*)\)$', '-\1');
+
+-- DECIMAL(18,2), rounded half away from zero; NULL if blank or not a number (or too large)
+CREATE OR REPLACE MACRO xc_parse_money(s) AS list_transform([xc__money_text(s)], lambda t: CASE
+  WHEN regexp_full_match(t, '[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?')
+  THEN try_cast(t AS DECIMAL(18, 2)) END)[1];
+
+-- DOUBLE; NULL if blank or not a number
+CREATE OR REPLACE MACRO xc_parse_number(s) AS list_transform([xc__number_text(s)], lambda t: CASE
+  WHEN regexp_full_match(t, '[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?')
+  THEN try_cast(t AS DOUBLE) END)[1];
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Bank accounts and periods
+-- ---------------------------------------------------------------------------------------------------------
+
+-- digits only (after half-width); NULL if there are none
+CREATE OR REPLACE MACRO xc_norm_account(s) AS nullif(regexp_replace(xc_halfwidth(s), '[^0-9]+', '', 'g'), '');
+
+-- 'YYYY-MM' when the text is a month or a date (2023-03, 2023年3月, 202303, 2023.3, 2023/03, 2023-03-05, an Excel
+-- serial of 5 digits); otherwise the trimmed text; NULL if blank. A bare number of up to 4 digits stays text.
+CREATE OR REPLACE MACRO xc_norm_period(s) AS list_transform([xc__date_clean(s)], lambda c: CASE
+  WHEN c IS NULL OR c = '' THEN NULL
+  WHEN regexp_full_match(c, '[0-9]{1,4}') THEN xc__trim(s)
+  ELSE coalesce(strftime(xc__parse_date_clean(c), '%Y-%m'), xc__trim(s)) END)[1];
