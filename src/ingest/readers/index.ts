@@ -1,0 +1,83 @@
+/**
+ * openSource(spec): pick the reader by extension (or by content for unknown extensions) and open the file.
+ * Formats: CSV/TSV/TXT (UTF-8, GBK/GB18030), XLSX (exceljs streaming), XLS/HTML-xls (SheetJS in a child process),
+ * Parquet (DuckDB), Arrow IPC (apache-arrow).
+ */
+import fs from 'node:fs';
+import type { SourceSpec } from '../../config/types.js';
+import { CsvSource } from './csv.js';
+import { emptyFile, fileNotFound } from './diagnostics.js';
+import type { OpenedSource, SourceFormat } from './types.js';
+
+export type { OpenedSource, LoadOptions, SourceFormat } from './types.js';
+
+export function formatFromExtension(file: string): SourceFormat | null {
+  const m = /\.([A-Za-z0-9]+)$/.exec(file);
+  const ext = m ? m[1].toLowerCase() : '';
+  if (ext === 'csv' || ext === 'tsv' || ext === 'txt') return 'csv';
+  if (ext === 'xlsx' || ext === 'xlsm') return 'xlsx';
+  if (ext === 'xls' || ext === 'et') return 'xls';
+  if (ext === 'parquet') return 'parquet';
+  if (ext === 'arrow' || ext === 'feather' || ext === 'ipc' || ext === 'arrows') return 'arrow';
+  return null;
+}
+
+/** Format from the first bytes: zip → xlsx, OLE2 → xls, PAR1 → parquet, ARROW1 → arrow, else text. */
+export function sniffFormat(head: Buffer): SourceFormat {
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'xlsx';
+  if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return 'xls';
+  if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
+  if (head.subarray(0, 6).toString('latin1') === 'ARROW1') return 'arrow';
+  return 'csv';
+}
+
+export async function openSource(spec: SourceSpec): Promise<OpenedSource> {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(spec.path);
+  } catch {
+    throw fileNotFound(spec.displayPath);
+  }
+  if (!st.isFile()) throw fileNotFound(spec.displayPath);
+  if (st.size === 0) throw emptyFile(spec.displayPath);
+  const head = Buffer.alloc(Math.min(16, st.size));
+  const fd = fs.openSync(spec.path, 'r');
+  try {
+    fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  let format = formatFromExtension(spec.path) ?? sniffFormat(head);
+  // a ".xls" that is really a zip (xlsx renamed) or an ".xlsx" that is OLE: trust the bytes
+  const sniffed = sniffFormat(head);
+  if ((format === 'xls' || format === 'xlsx') && (sniffed === 'xlsx' || sniffed === 'xls')) format = sniffed;
+  switch (format) {
+    case 'csv':
+      return CsvSource.open(spec);
+    default:
+      return openOther(format, spec);
+  }
+}
+
+async function openOther(format: SourceFormat, spec: SourceSpec): Promise<OpenedSource> {
+  switch (format) {
+    case 'xlsx': {
+      const { XlsxSource } = await import('./xlsx.js');
+      return XlsxSource.open(spec);
+    }
+    case 'xls': {
+      const { XlsSource } = await import('./xls.js');
+      return XlsSource.open(spec);
+    }
+    case 'parquet': {
+      const { ParquetSource } = await import('./parquet.js');
+      return ParquetSource.open(spec);
+    }
+    case 'arrow': {
+      const { ArrowSource } = await import('./arrow.js');
+      return ArrowSource.open(spec);
+    }
+    default:
+      return CsvSource.open(spec);
+  }
+}

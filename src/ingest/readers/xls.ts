@@ -1,0 +1,9 @@
+import type { SourceSpec } from '../../config/types.js';
+import { InternalError } from '../../errors.js';
+import type { OpenedSource } from './types.js';
+
+export class XlsSource {
+  static async open(_spec: SourceSpec): Promise<OpenedSource> {
+    throw new InternalError('xls reader not implemented yet');
+  }
+}
