@@ -20,7 +20,7 @@ import { CANONICAL_TABLE_NAMES, createTableSql } from '../schema/canonical-table
 import { PROJECT_ROOT } from './catalog.js';
 import { bindValues, resolveParams } from './params.js';
 import { scanSql } from './sql-scan.js';
-import { FINDING_COLUMNS, SEVERITIES, type ParamValue, type RuleDefinition, type RuleRunSummary, type SkippedRule } from './types.js';
+import { FINDING_COLUMNS, SEVERITIES, type ParamValue, type RuleDefinition, type RuleRunSummary, type RuleSelection, type SkippedRule } from './types.js';
 
 export const FINDINGS_DDL = `create or replace table findings (
   rule_id VARCHAR, subject_key VARCHAR, subject_name VARCHAR, household_key VARCHAR, town VARCHAR, village VARCHAR,
@@ -185,7 +185,18 @@ async function recordRun(db: Db, rule: RuleDefinition, s: RuleRunSummary): Promi
   }
 }
 
-export async function runRules(db: Db, selected: RuleDefinition[], rules: RulesConfig, opts: RunRulesOptions = {}): Promise<RuleRunSummary[]> {
+/**
+ * Runs `selected` (or a whole RuleSelection: its selected rules, and its skipped ones recorded as 'skipped').
+ * Replaces the `findings` and `rule_runs` tables.
+ */
+export async function runRules(
+  db: Db,
+  selection: RuleDefinition[] | RuleSelection,
+  rules: RulesConfig,
+  opts: RunRulesOptions = {},
+): Promise<RuleRunSummary[]> {
+  const selected = Array.isArray(selection) ? selection : selection.selected;
+  const skipped = opts.skipped ?? (Array.isArray(selection) ? [] : selection.skipped);
   // Parameters of every rule are checked before any SQL runs (selectRules normally did this already).
   const problems = [];
   const resolved = new Map<string, Record<string, ParamValue>>();
@@ -210,8 +221,8 @@ export async function runRules(db: Db, selected: RuleDefinition[], rules: RulesC
     const leads = await appendFindings(db, rule);
     const seconds = Math.round((performance.now() - t0) / 1000 * 1000) / 1000;
     const s: RuleRunSummary = {
-      id: rule.id,
-      name: rule.name,
+      rule_id: rule.id,
+      rule_name: rule.name,
       category: rule.category,
       severity: rule.severity,
       status: 'ran',
@@ -223,11 +234,11 @@ export async function runRules(db: Db, selected: RuleDefinition[], rules: RulesC
     await recordRun(db, rule, s);
     summaries.push(s);
   }
-  for (const sk of opts.skipped ?? []) {
+  for (const sk of skipped) {
     const rule = sk.rule;
     const s: RuleRunSummary = {
-      id: rule.id,
-      name: rule.name,
+      rule_id: rule.id,
+      rule_name: rule.name,
       category: rule.category,
       severity: rule.severity,
       status: 'skipped',

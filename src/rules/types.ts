@@ -82,8 +82,8 @@ export interface RuleSelection {
 }
 
 export interface RuleRunSummary {
-  id: string;
-  name: string;
+  rule_id: string;
+  rule_name: string;
   category: string;
   severity: Severity;
   status: 'ran' | 'skipped';
