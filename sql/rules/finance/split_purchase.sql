@@ -1,0 +1,127 @@
+/*---
+id: split_purchase
+name: 化整为零规避政府采购
+category: finance
+severity: high
+tables: [voucher, procurement]
+params:
+  threshold: { type: number, default: 300000, min: 0, description: 货物、服务类采购限额标准（元）：同一年度向同一往来单位多次支付、每次低于该额而合计达到（≥）该额即为线索 }
+  works_keywords: { type: string_list, default: [工程, 基础设施建设, 大型修缮], description: 摘要或科目名称含之即为工程类支出（不计入货物服务类）的关键词 }
+  non_procurement_keywords:
+    type: string_list
+    default: [工资, 津贴, 补贴, 奖金, 绩效, 社会保障, 社保, 养老保险, 医疗保险, 职业年金, 公积金, 福利费, 抚恤, 救助, 救济, 助学金, 奖励金, 生活补助, 税金, 税费, 利息, 水费, 电费, 邮电费, 手续费, 差旅费, 公务接待费, 工会经费]
+    description: 不属于货物、服务采购的支出关键词（人员支出、对个人和家庭的补助、税费利息、水电邮电、差旅接待等）
+  expense_prefixes: { type: string_list, default: ['5', '6', '7'], description: 费用/支出类科目编码前缀（政府会计5费用、7预算支出；企业/旧制度5、6） }
+  budget_prefixes: { type: string_list, default: ['7'], description: 预算会计支出科目编码前缀；同一凭证已有财务会计费用分录时不重复计算 }
+method: >-
+  逐张凭证计算货物服务类费用支出（与 no_procurement 同一口径），按单位、往来单位（名称规范化后相同）和凭证日期所在年度分组；
+  组内每张凭证的货物服务类支出都低于 threshold、至少2张、合计达到 threshold，且该单位当年没有该供应商合同金额不低于合计的政府采购记录，即为线索。
+why: 把达到限额标准的采购拆成多次小额支付，是规避政府采购程序（化整为零）的典型手法。
+exclusions:
+  - 单张凭证已达到限额的支付不计入拆分组（由 no_procurement 规则处理）
+  - 无往来单位的凭证无法归组，不参与本规则
+assumptions:
+  - 财政年度即凭证日期所在公历年度
+  - 往来单位按 xc_norm_company 规范化后相同即视为同一单位；subject_key 中的往来单位取组内出现次数最多的原始写法（并列时取字典序最小者）
+  - 采购记录须同一单位（名称规范化后相同或包含）、供应商与往来单位匹配、签订日期在该年度内（无签订日期的记录视为在该年度内）、合同金额不低于组合计
+  - 线索期间为组内最早和最晚凭证日期
+---*/
+with
+lines as materialized (
+    select
+        *,
+        xc_fin_has_any(account_text, $works_keywords) or xc_fin_has_any(summary_text, $works_keywords) as is_works,
+        xc_fin_has_any(account_text, $non_procurement_keywords)
+            or xc_fin_has_any(summary_text, $non_procurement_keywords) as is_non_procurement
+    from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes)
+),
+goods_services_vouchers as (
+    select
+        voucher_key,
+        any_value(unit) as unit,
+        any_value(fiscal_year) as fiscal_year,
+        any_value(voucher_no) as voucher_no,
+        any_value(v_date) as voucher_date,
+        any_value(v_counterparty) as counterparty,
+        any_value(v_counterparty_norm) as counterparty_norm,
+        sum(expense_amount) as amount
+    from lines
+    where is_expense and not is_works and not is_non_procurement
+    group by voucher_key
+    having any_value(v_counterparty_norm) is not null
+),
+small_payments as (
+    select * from goods_services_vouchers
+    where amount > 0 and amount < $threshold
+),
+counterparty_spelling as (
+    select unit, fiscal_year, counterparty_norm, counterparty, count(*) as n
+    from small_payments
+    group by all
+),
+groups as (
+    select
+        s.unit,
+        s.fiscal_year,
+        s.counterparty_norm,
+        count(*) as vouchers,
+        sum(s.amount) as amount,
+        min(s.voucher_date) as first_date,
+        max(s.voucher_date) as last_date,
+        string_agg(format('{}第{}号{}元', strftime(s.voucher_date, '%Y-%m-%d'), s.voucher_no, xc_fin_money(s.amount)), '、'
+                   order by s.voucher_date, s.voucher_key) as voucher_list
+    from small_payments as s
+    group by s.unit, s.fiscal_year, s.counterparty_norm
+    having count(*) >= 2 and sum(s.amount) >= $threshold
+),
+named_groups as (
+    select
+        g.*,
+        (select arg_min(c.counterparty, (-c.n, c.counterparty))
+         from counterparty_spelling as c
+         where c.unit = g.unit and c.fiscal_year = g.fiscal_year and c.counterparty_norm = g.counterparty_norm)
+            as counterparty
+    from groups as g
+),
+covered as (
+    select distinct g.unit, g.fiscal_year, g.counterparty_norm
+    from named_groups as g
+    join procurement as p
+      on xc_company_match(p.unit, g.unit)
+     and xc_company_match(p.vendor, g.counterparty)
+     and p.amount >= g.amount
+     and (p.contract_date is null or year(p.contract_date) = g.fiscal_year)
+),
+split as (
+    select g.*
+    from named_groups as g
+    anti join covered as c using (unit, fiscal_year, counterparty_norm)
+),
+evidence as (
+    select
+        s.unit, s.fiscal_year, s.counterparty_norm,
+        to_json(list(xc_fin_evidence_item(l) order by l.voucher_date, l.voucher_key, l._source_file, l._source_row)) as evidence
+    from small_payments as s
+    join split using (unit, fiscal_year, counterparty_norm)
+    join lines as l on l.voucher_key = s.voucher_key
+    group by s.unit, s.fiscal_year, s.counterparty_norm
+),
+findings as (
+    select
+        concat_ws('|', s.unit, s.counterparty, cast(s.fiscal_year as varchar)) as subject_key,
+        s.counterparty as subject_name,
+        cast(null as varchar) as household_key,
+        cast(null as varchar) as town,
+        cast(null as varchar) as village,
+        s.unit,
+        s.amount,
+        s.first_date as period_start,
+        s.last_date as period_end,
+        format('{}{}年向{}支付货物服务类款项{}笔（{}），每笔均低于{}元的采购限额标准，合计{}元已达到限额，未找到该单位当年与该供应商金额不低于合计的政府采购记录。',
+            s.unit, s.fiscal_year, s.counterparty, s.vouchers, s.voucher_list, xc_fin_money($threshold),
+            xc_fin_money(s.amount)) as description,
+        e.evidence
+    from split as s
+    join evidence as e using (unit, fiscal_year, counterparty_norm)
+)
+select * from findings
