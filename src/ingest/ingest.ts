@@ -298,7 +298,8 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     });
   }
   const reasonCode = checks.length ? `case ${checks.map((k) => `when ${k.bad} then ${quoteLiteral(k.code)}`).join(' ')} end` : 'NULL';
-  const reasonZh = checks.length ? `case ${checks.map((k) => `when ${k.bad} then ${k.zh}`).join(' ')} end` : 'NULL';
+  // every problem of the row, not just the first: the analyst fixes them in one pass
+  const reasonZh = checks.length ? `nullif(concat_ws('；', ${checks.map((k) => `case when ${k.bad} then ${k.zh} end`).join(', ')}), '')` : 'NULL';
 
   const extraCols = header.columns.filter((col) => !col.field || (table === 'voucher' && (col.field === 'amount' || col.field === 'direction')));
   const extra = extraCols.length
