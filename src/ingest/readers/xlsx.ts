@@ -1,9 +1,182 @@
+/**
+ * XLSX reader: exceljs streaming WorkbookReader (memory does not grow with the file; sharedStrings and styles
+ * cached so date formats are recognised). The sheet list comes from workbook.xml read through the zip directory
+ * first, so a wrong sheet name or a truncated file fails at open with a clear message. exceljs's streaming reader
+ * ignores <mergeCell>, so the sheet XML is tapped on its way into the SAX parser to collect merged ranges.
+ */
+import ExcelJS from 'exceljs';
 import type { SourceSpec } from '../../config/types.js';
-import { InternalError } from '../../errors.js';
-import type { OpenedSource } from './types.js';
+import { decodeRange, exceljsValueText, type MergeRange } from './cell-format.js';
+import { badWorkbook, emptyFile, sheetNotFound } from './diagnostics.js';
+import { RowSpool, SpooledSource, type SpoolResult } from './spooled.js';
+import { readZipDirectory, readZipEntry, type ZipEntry } from './zip.js';
 
-export class XlsxSource {
-  static async open(_spec: SourceSpec): Promise<OpenedSource> {
-    throw new InternalError('xlsx reader not implemented yet');
+function xmlDecode(s: string): string {
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&amp;/g, '&');
+}
+
+function attrs(tag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of tag.matchAll(/([\w:.-]+)\s*=\s*"([^"]*)"/g)) out[m[1]] = xmlDecode(m[2]);
+  return out;
+}
+
+export interface WorkbookSheet {
+  name: string;
+  path: string | null;
+}
+
+export function listXlsxSheets(file: string, displayPath: string): { sheets: WorkbookSheet[]; date1904: boolean } {
+  let entries: Map<string, ZipEntry>;
+  try {
+    entries = readZipDirectory(file);
+  } catch (e) {
+    throw badWorkbook(displayPath, 'ingest.bad_xlsx', (e as Error).message);
+  }
+  const wb = entries.get('xl/workbook.xml');
+  if (!wb) throw badWorkbook(displayPath, 'ingest.bad_xlsx', 'no xl/workbook.xml');
+  let xml: string;
+  let rels = '';
+  try {
+    xml = readZipEntry(file, wb).toString('utf8');
+    const r = entries.get('xl/_rels/workbook.xml.rels');
+    if (r) rels = readZipEntry(file, r).toString('utf8');
+  } catch (e) {
+    throw badWorkbook(displayPath, 'ingest.bad_xlsx', (e as Error).message);
+  }
+  const targets = new Map<string, string>();
+  for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+    const a = attrs(m[0]);
+    if (a.Id && a.Target) targets.set(a.Id, a.Target.replace(/^\/?xl\//, '').replace(/^\//, ''));
+  }
+  const sheets: WorkbookSheet[] = [];
+  for (const m of xml.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
+    const a = attrs(m[0]);
+    const rid = Object.entries(a).find(([k]) => k === 'r:id' || /:id$/.test(k))?.[1];
+    const target = rid ? targets.get(rid) : undefined;
+    sheets.push({ name: a.name ?? '', path: target ? 'xl/' + target : null });
+  }
+  const date1904 = /<(?:\w+:)?workbookPr\b[^>]*date1904\s*=\s*"(1|true)"/.test(xml);
+  if (!sheets.length) throw badWorkbook(displayPath, 'ingest.bad_xlsx', 'the workbook has no sheets');
+  for (const s of sheets) {
+    if (s.path && !entries.has(s.path)) throw badWorkbook(displayPath, 'ingest.bad_xlsx', `missing part ${s.path}`);
+  }
+  return { sheets, date1904 };
+}
+
+/** Resolve spec.sheet (name or 1-based index; default first) against the workbook's sheet list. */
+export function pickSheet(names: string[], wanted: string | number | undefined, displayPath: string): number {
+  if (wanted === undefined || wanted === null || wanted === '') return 0;
+  if (typeof wanted === 'number' || /^\d+$/.test(String(wanted).trim())) {
+    const byName = names.indexOf(String(wanted));
+    if (typeof wanted === 'string' && byName >= 0) return byName;
+    const i = Number(wanted);
+    if (i >= 1 && i <= names.length) return i - 1;
+    throw sheetNotFound(displayPath, typeof wanted === 'number' ? wanted : String(wanted), names);
+  }
+  const exact = names.indexOf(wanted);
+  if (exact >= 0) return exact;
+  const norm = (s: string) => s.replace(/\s|\u3000/g, '').toLowerCase();
+  const loose = names.findIndex((n) => norm(n) === norm(wanted));
+  if (loose >= 0) return loose;
+  throw sheetNotFound(displayPath, wanted, names);
+}
+
+const MERGE_TAG = Buffer.from('<mergeCell ');
+
+/** Pass XML chunks through unchanged while collecting <mergeCell ref="…"/> ranges. */
+async function* tapMerges(it: AsyncIterable<Buffer | string>, merges: MergeRange[]): AsyncGenerator<Buffer | string> {
+  let tail = '';
+  for await (const chunk of it) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (buf.indexOf(MERGE_TAG) !== -1 || (tail && tail.includes('<merge'))) {
+      const text = tail + buf.toString('utf8');
+      let last = 0;
+      for (const m of text.matchAll(/<mergeCell\s+ref="([^"]+)"\s*\/?>/g)) {
+        const r = decodeRange(m[1]);
+        if (r) merges.push(r);
+        last = (m.index ?? 0) + m[0].length;
+      }
+      tail = text.slice(Math.max(last, text.length - 64));
+    } else {
+      tail = buf.subarray(Math.max(0, buf.length - 64)).toString('latin1');
+    }
+    yield chunk;
+  }
+}
+
+export class XlsxSource extends SpooledSource {
+  readonly format = 'xlsx' as const;
+  protected readonly errorPrefix = 'xlsx';
+
+  private constructor(
+    readonly spec: SourceSpec,
+    sheet: string,
+    private date1904: boolean,
+  ) {
+    super();
+    this.sheet = sheet;
+  }
+
+  static async open(spec: SourceSpec): Promise<XlsxSource> {
+    const { sheets, date1904 } = listXlsxSheets(spec.path, spec.displayPath);
+    const i = pickSheet(
+      sheets.map((s) => s.name),
+      spec.sheet,
+      spec.displayPath,
+    );
+    return new XlsxSource(spec, sheets[i].name, date1904);
+  }
+
+  protected emptyError(): Error {
+    return emptyFile(this.spec.displayPath, this.sheet ?? undefined);
+  }
+
+  protected async spool(spool: RowSpool): Promise<SpoolResult> {
+    const merges: MergeRange[] = [];
+    const date1904 = this.date1904;
+    let found = false;
+    try {
+      const reader = new ExcelJS.stream.xlsx.WorkbookReader(this.spec.path, {
+        sharedStrings: 'cache',
+        styles: 'cache',
+        hyperlinks: 'ignore',
+        worksheets: 'emit',
+        entries: 'ignore',
+      });
+      for await (const ws of reader as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
+        const w = ws as unknown as { name: string; iterator: AsyncIterable<Buffer | string> } & AsyncIterable<ExcelJS.Row>;
+        if (found || w.name !== this.sheet) continue;
+        found = true;
+        w.iterator = tapMerges(w.iterator, merges);
+        for await (const row of w) {
+          const vals = row.values as unknown[];
+          const cells: string[] = new Array(Math.max(vals.length - 1, 0));
+          for (let c = 1; c < vals.length; c++) {
+            const v = vals[c];
+            if (v == null) {
+              cells[c - 1] = '';
+            } else if (typeof v === 'object' && !(v instanceof Date) && ('result' in (v as object) || 'formula' in (v as object) || 'sharedFormula' in (v as object))) {
+              cells[c - 1] = exceljsValueText(v, row.getCell(c).numFmt, date1904);
+            } else {
+              cells[c - 1] = exceljsValueText(v, undefined, date1904);
+            }
+          }
+          await spool.row(row.number, cells);
+        }
+      }
+    } catch (e) {
+      if ((e as { diagnostics?: unknown }).diagnostics) throw e;
+      throw badWorkbook(this.spec.displayPath, 'ingest.bad_xlsx', (e as Error).message);
+    }
+    if (!found) throw badWorkbook(this.spec.displayPath, 'ingest.bad_xlsx', `sheet "${this.sheet}" has no readable worksheet part`);
+    return { merges };
   }
 }

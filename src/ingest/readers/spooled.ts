@@ -1,0 +1,146 @@
+/**
+ * Base of the readers whose rows come from JS (XLSX, XLS, Arrow): one pass over the file spools every row into a
+ * normalized temp CSV (so memory does not grow with the file) and keeps the first rows for preview; load() then
+ * reads the spool with DuckDB read_csv. Rows missing from the file between two rows with values are blank rows;
+ * rowsRead is the last row that holds a value (formatting-only rows at the end of a sheet are not rows).
+ */
+import path from 'node:path';
+import type { Db } from '../../db/connection.js';
+import { quoteIdent } from '../../db/quote.js';
+import { fillMerges, type MergeRange } from './cell-format.js';
+import { throttle } from './progress.js';
+import { createStage, makeTempDir, NormalizedCsvWriter, readNormalized, removeQuietly } from './stage.js';
+import type { LoadOptions, OpenedSource, SourceFormat } from './types.js';
+
+export const HEAD_CACHE = 1000;
+
+export class RowSpool {
+  readonly head: string[][] = [];
+  lastRow = 0;
+  private pendingFrom = 0;
+  constructor(
+    private writer: NormalizedCsvWriter,
+    private tick: (rows: number) => void,
+  ) {}
+
+  /** rowNo: 1-based physical row, strictly increasing. */
+  async row(rowNo: number, cells: string[]): Promise<void> {
+    let any = false;
+    for (let i = 0; i < cells.length; i++) {
+      if (cells[i]) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return;
+    for (let r = this.lastRow + 1; r < rowNo; r++) {
+      if (r <= HEAD_CACHE) this.head[r - 1] = [];
+      const w = this.writer.write(r, null, null, []);
+      if (w) await w;
+    }
+    if (rowNo <= HEAD_CACHE) this.head[rowNo - 1] = cells;
+    const w = this.writer.write(rowNo, null, null, cells);
+    if (w) await w;
+    this.lastRow = rowNo;
+    this.tick(rowNo);
+  }
+}
+
+export interface SpoolResult {
+  merges: MergeRange[];
+}
+
+export abstract class SpooledSource implements OpenedSource {
+  abstract readonly format: SourceFormat;
+  encoding: string | null = null;
+  sheet: string | null = null;
+  protected abstract readonly errorPrefix: string;
+  private tmpDir: string | null = null;
+  private state: { file: string; width: number; rowsRead: number; head: string[][]; merges: MergeRange[] } | null = null;
+  private pending: Promise<void> | null = null;
+
+  /** Emit every row of the sheet/file through spool.row(), in increasing row order. */
+  protected abstract spool(spool: RowSpool): Promise<SpoolResult>;
+  /** Called when the file turns out to hold no value at all. */
+  protected abstract emptyError(): Error;
+
+  private async ensure(onProgress?: (rows: number, bytes: number) => void): Promise<void> {
+    if (this.state) return;
+    if (!this.pending) {
+      this.pending = (async () => {
+        this.tmpDir = makeTempDir();
+        const file = path.join(this.tmpDir, 'rows.csv');
+        const writer = new NormalizedCsvWriter(file);
+        const progress = throttle(onProgress);
+        const sp = new RowSpool(writer, (r) => progress.tick(r, 0));
+        let res: SpoolResult;
+        try {
+          res = await this.spool(sp);
+        } finally {
+          await writer.close().catch(() => undefined);
+        }
+        if (sp.lastRow === 0) throw this.emptyError();
+        progress.done(sp.lastRow, 0);
+        const head = sp.head.slice(0, sp.lastRow);
+        for (let i = 0; i < head.length; i++) if (!head[i]) head[i] = [];
+        fillMerges(head, res.merges);
+        this.state = { file, width: writer.width, rowsRead: sp.lastRow, head, merges: res.merges };
+      })();
+      this.pending.catch(() => undefined);
+    }
+    await this.pending;
+  }
+
+  async preview(n: number): Promise<string[][]> {
+    await this.ensure();
+    return this.state!.head.slice(0, n).map((r) => r.slice());
+  }
+
+  async load(db: Db, opts: LoadOptions): Promise<{ rowsRead: number }> {
+    await this.ensure(opts.onProgress);
+    const st = this.state!;
+    const tmp = `_x_spool_${process.pid}_${Date.now()}`;
+    try {
+      await readNormalized(db, st.file, st.width, tmp);
+      await createStage(db, {
+        src: quoteIdent(tmp),
+        width: st.width,
+        stageTable: opts.stageTable,
+        headerRow: opts.headerRow,
+        ncols: opts.ncols,
+        prefix: this.errorPrefix,
+        rawDelim: '\t',
+      });
+    } finally {
+      await db.run(`drop table if exists ${quoteIdent(tmp)}`);
+    }
+    await this.applyMerges(db, opts);
+    opts.onProgress?.(st.rowsRead, 0);
+    return { rowsRead: st.rowsRead };
+  }
+
+  /** Fill merged cells below the header with their top-left value. */
+  private async applyMerges(db: Db, opts: LoadOptions): Promise<void> {
+    const st = this.state!;
+    const t = quoteIdent(opts.stageTable);
+    for (const m of st.merges) {
+      if (m.r2 <= opts.headerRow || m.c1 > opts.ncols) continue;
+      let v: string | undefined;
+      if (m.r1 <= st.head.length && m.r1 <= HEAD_CACHE) v = st.head[m.r1 - 1]?.[m.c1 - 1];
+      else v = (await db.scalar<string>(`select c${m.c1} from ${t} where _row = $r`, { r: m.r1 })) ?? undefined;
+      if (!v) continue;
+      for (let c = m.c1; c <= Math.min(m.c2, opts.ncols); c++) {
+        await db.run(
+          `update ${t} set c${c} = $v where _row between $a and $b and (c${c} is null or c${c} = '') and not (_row = $r1 and ${c} = ${m.c1})`,
+          { v, a: Math.max(m.r1, opts.headerRow + 1), b: m.r2, r1: m.r1 },
+          'fill merged cells',
+        );
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    removeQuietly(this.tmpDir);
+    this.tmpDir = null;
+  }
+}
