@@ -47,7 +47,7 @@ CREATE OR REPLACE MACRO xc__id_check(s) AS CASE
 -- trimmed, half-width, every whitespace/invisible character removed, leading Excel text marks (') removed,
 -- upper case (internal)
 CREATE OR REPLACE MACRO xc__id_clean(s) AS
-  upper(regexp_replace(xc_halfwidth(s), '[\s\p{Z}\p{Cc}\p{Cf}]+|^''+', '', 'g'));
+  upper(regexp_replace(xc_halfwidth(s), '^[\s\p{Z}\p{Cc}\p{Cf}'']+|[\s\p{Z}\p{Cc}\p{Cf}]+', '', 'g'));
 
 -- c already cleaned: '' -> NULL; 15 digits whose 19yymmdd is a real date -> 18 digits; anything else unchanged
 CREATE OR REPLACE MACRO xc__id_upgrade(c) AS CASE
@@ -139,14 +139,15 @@ CREATE OR REPLACE MACRO xc__number_text(s) AS regexp_replace(replace(replace(
   '−', '-'), '﹣', '-'), '^\((.*)\)$', '-\1');
 
 -- DECIMAL(18,2), rounded half away from zero; NULL if blank or not a number (or too large)
+-- (an exponent is accepted only as Excel writes big numbers: E+nn)
 CREATE OR REPLACE MACRO xc_parse_money(s) AS list_transform([xc__money_text(s)], lambda t: CASE
-  WHEN regexp_full_match(t, '[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?')
+  WHEN regexp_full_match(t, '[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]\+?[0-9]{1,2})?')
   THEN try_cast(t AS DECIMAL(18, 2)) END)[1];
 
--- DOUBLE; NULL if blank or not a number
+-- DOUBLE; NULL if blank, not a number or out of range (1e400)
 CREATE OR REPLACE MACRO xc_parse_number(s) AS list_transform([xc__number_text(s)], lambda t: CASE
   WHEN regexp_full_match(t, '[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?')
-  THEN try_cast(t AS DOUBLE) END)[1];
+  THEN nullif(nullif(try_cast(t AS DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) END)[1];
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Bank accounts and periods

@@ -1,0 +1,16 @@
+/** Periods such as 发放期间 / 所属期 (mirror of xc_norm_period). */
+import { dateClean, parseDateClean } from './date.js';
+import { trimInvisible } from './halfwidth.js';
+
+/**
+ * 'YYYY-MM' when the text is a month or a date (2023-03, 2023年3月, 202303, 2023.3, 2023/03, 2023-03-05, a 5-digit
+ * Excel serial); otherwise the trimmed text (a bare number of up to 4 digits stays text); null if blank.
+ */
+export function normPeriod(s: string | null | undefined): string | null {
+  if (s == null) return null;
+  const c = dateClean(s);
+  if (c === '') return null;
+  if (/^[0-9]{1,4}$/.test(c)) return trimInvisible(s);
+  const d = parseDateClean(c);
+  return d ? d.slice(0, 7) : trimInvisible(s);
+}
