@@ -102,10 +102,27 @@ export function parsePipeline(text: string, absFile: string): PipelineConfig {
   const parsed = pipelineSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) diags.push(zodIssueToDiag(issue, doc, shown, lineOf));
-    // still name unknown tables, so one run of the command shows every problem
+    // still check tables and files, so one run of the command shows every problem
     const rawSources = (data as { sources?: unknown }).sources;
     if (rawSources && typeof rawSources === 'object' && !Array.isArray(rawSources)) {
-      for (const table of Object.keys(rawSources)) if (!isCanonicalTable(table)) diags.push(unknownTable(table, at(['sources', table], true)));
+      for (const [table, value] of Object.entries(rawSources as Record<string, unknown>)) {
+        if (!isCanonicalTable(table)) {
+          diags.push(unknownTable(table, at(['sources', table], true)));
+          continue;
+        }
+        const list = Array.isArray(value) ? value : [value];
+        list.forEach((src, idx) => {
+          const p = (src as { path?: unknown } | null)?.path;
+          if (typeof p !== 'string' || hasGlob(p)) return;
+          const f = resolve(dirname(absFile), p);
+          if (!existsSync(f)) {
+            const path = Array.isArray(value) ? ['sources', table, idx, 'path'] : ['sources', table, 'path'];
+            diags.push(
+              diag('ingest.file_not_found', `找不到数据文件 ${p}（${f}）。请检查路径，路径相对于流水线文件。`, `Data file not found: ${p} (${f}). Paths are relative to the pipeline file.`, at(path)),
+            );
+          }
+        });
+      }
     }
     throw new UserError(sortDiags(diags));
   }

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { userError } from '../../errors.js';
-import { renderNotebook } from '../../notebook/index.js';
+import { renderNotebook } from '../../notebook/render-notebook.js';
 import { EXIT } from '../exit.js';
 
 export async function notebookCommand(notebook: string, opts: { db: string; out?: string }): Promise<number> {

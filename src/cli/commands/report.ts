@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Db } from '../../db/connection.js';
 import { userError } from '../../errors.js';
-import { buildReport } from '../../report/index.js';
-import { loadCatalog, writeLeadsXlsx } from '../../rules/index.js';
+import { buildReport } from '../../report/build-report.js';
+import { loadCatalog } from '../../rules/index.js';
+import { writeLeadsXlsx } from '../../outputs/leads-xlsx.js';
 import { installMacros } from '../../normalize/macros.js';
 import { EXIT } from '../exit.js';
 

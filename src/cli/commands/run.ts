@@ -14,6 +14,12 @@ import { createProgress, type Progress } from '../progress.js';
 import type { RunCliOptions } from '../main.js';
 import type { PipelineConfig } from '../../config/types.js';
 import { EXIT } from '../exit.js';
+import { assembleLeads } from '../../leads/index.js';
+import { writeLeadsCsv } from '../../outputs/leads-csv.js';
+import { writeLeadsXlsx } from '../../outputs/leads-xlsx.js';
+import { buildReport } from '../../report/build-report.js';
+import { buildFinanceAnalytics } from '../../analytics/finance.js';
+import { loadCatalog, runRules, selectRules } from '../../rules/index.js';
 
 export async function runCommand(pipelineFile: string, opts: RunCliOptions & { stage: 'run' | 'ingest' }): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet });
@@ -57,10 +63,10 @@ export async function runPipeline(
   };
 
   // validate rules before touching any data
-  const rulesMod = opts.stage === 'run' ? await import('../../rules/index.js') : undefined;
+  const withRules = opts.stage === 'run';
   const presentTables = new Set<string>(config.sources.map((s) => s.table));
-  const catalog = rulesMod ? rulesMod.loadCatalog(config.rules.custom) : [];
-  const selection = rulesMod ? rulesMod.selectRules(catalog, config.rules, presentTables) : undefined;
+  const catalog = withRules ? loadCatalog(config.rules.custom) : [];
+  const selection = withRules ? selectRules(catalog, config.rules, presentTables) : undefined;
 
   const staging = createStaging(config.output);
   let db: Db | undefined;
@@ -74,10 +80,10 @@ export async function runPipeline(
 
     let manifestRules: ManifestRule[] = [];
     let leads = 0;
-    if (rulesMod && selection) {
+    if (withRules && selection) {
       for (const s of selection.skipped) progress.info(`规则跳过/rule skipped  ${s.rule.id}：${s.reason_zh}`);
       const runs = await time('rules', () =>
-        rulesMod.runRules(db!, selection, config.rules, {
+        runRules(db!, selection, config.rules, {
           onRule: (id: string, i: number, n: number) => progress.info(`规则/rule ${i + 1}/${n}  ${id}`),
         }),
       );
@@ -91,11 +97,8 @@ export async function runPipeline(
         parameters: r.params,
         note: r.note ?? null,
       }));
-      leads = (await time('leads', () => rulesMod.assembleLeads(db!, catalog))).leads;
-      await time('analytics', async () => {
-        const { buildFinanceAnalytics } = await import('../../analytics/finance.js');
-        await buildFinanceAnalytics(db!);
-      });
+      leads = (await time('leads', () => assembleLeads(db!, catalog))).leads;
+      await time('analytics', () => buildFinanceAnalytics(db!));
     }
 
     const rejectsByReason = Object.fromEntries(
@@ -119,11 +122,9 @@ export async function runPipeline(
     });
 
     let leadsBySeverity: Record<string, number> = {};
-    if (rulesMod) {
-      const { writeLeadsCsv, writeLeadsXlsx } = rulesMod;
+    if (withRules) {
       await time('leads.csv', () => writeLeadsCsv(db!, join(staging, 'leads.csv')));
       await time('leads.xlsx', () => writeLeadsXlsx(db!, join(staging, 'leads.xlsx'), catalog));
-      const { buildReport } = await import('../../report/index.js');
       await time('report.html', () => buildReport(db!, join(staging, 'report.html'), { title: config.report.title, maskIds: config.report.mask_ids }));
       leadsBySeverity = Object.fromEntries(
         (await db.all<{ s: string; n: string }>(`select severity as s, count(*) as n from leads group by all`)).map((x) => [x.s, Number(x.n)]),
