@@ -1,0 +1,202 @@
+/*---
+id: dibao_business
+name: 低保家庭成员为企业法定代表人或股东
+category: relationship_benefit
+severity: high
+tables: [dibao, business]
+optional_tables: [subsidy]
+params:
+  min_capital: { type: number, default: 0, min: 0, description: 注册资本下限（元），注册资本不低于该值的企业才计入；注册资本为空按0计 }
+method: >-
+  以身份证号关联低保名册与工商登记：低保成员担任法定代表人、股东（投资人、出资人、合伙人、经营者）的企业，
+  注册资本不低于 min_capital、成立日期不晚于其低保退出日期且未在其低保纳入日期之前注销（吊销），按身份证号汇总为一条线索；
+  金额为企业存续与低保期间交集内该低保家庭领取的低保金。
+why: 家庭成员开办或投资企业，说明可能有经营收入或资产，通常不符合低保条件，可能是关系保、人情保。
+exclusions:
+  - 在低保纳入日期之前已注销、吊销的企业；登记状态为注销/吊销但没有注销日期的视为低保期间不存续
+  - 在低保退出日期之后才成立的企业
+  - 注册资本低于 min_capital 的企业
+  - 身份为监事、董事、经理、财务负责人、联络员等非法定代表人、非出资人的任职记录
+assumptions:
+  - 身份（role）为空、或包含 法定代表人/法人/股东/投资人/出资人/合伙人/经营者/个体/业主 的记录计入。
+  - 低保期间按名册的纳入时间至退出时间计（含两端）；没有纳入时间视为一直在保，没有退出时间视为至今在保。
+  - 没有成立日期的企业视为一直存续；有注销日期的企业存续至注销日期（不论状态）。
+  - 家庭以名册的户号区分，没有户号时用户主身份证号，再没有时用本人身份证号。
+  - 金额：该家庭任一成员在交集期间（多家企业取并集）的低保类补贴发放记录（补贴项目含“低保”或“最低生活保障”）之和；
+    补贴表中没有该家庭任何低保发放记录时，按名册各成员月保障金 × 交集覆盖的自然月数估算（开放的期间计至数据中的最晚日期）。
+  - 线索期间为企业存续与低保期间交集的起止日期，开放端留空。
+---*/
+with
+members as (
+    -- the dibao roster, one row per member and period, open ends made explicit
+    select
+        id_number, name, town, village, relation, head_id_number, head_name, monthly_amount,
+        coalesce(xc_blank_null(household_id), head_id_number, id_number) as household_key,
+        coalesce(start_date, xc_far_past()) as dibao_start,
+        coalesce(end_date, xc_far_future()) as dibao_end,
+        start_date, end_date, household_id, _source_file, _source_row
+    from dibao
+    where id_number is not null
+),
+heads as (
+    select id_number as head_id_number, any_value(name order by _source_file, _source_row) as head_roster_name
+    from members group by id_number
+),
+as_of as (
+    -- open periods are counted up to the latest date in the data when money has to be estimated
+    select coalesce(greatest((select max(pay_date) from subsidy),
+                             (select max(greatest(start_date, end_date)) from dibao)), current_date) as d
+),
+firms as (
+    select
+        *,
+        coalesce(register_date, xc_far_past()) as held_from,
+        xc_asset_until(status, deregister_date) as held_until
+    from business
+    where id_number is not null
+      and (xc_blank_null(role) is null
+           or regexp_matches(role, '法定代表人|法人|股东|投资人|出资人|合伙人|经营者|个体|业主'))
+      and coalesce(capital, 0) >= $min_capital
+),
+hits as (
+    select
+        m.id_number as subject_key,
+        m.household_key,
+        greatest(m.dibao_start, f.held_from) as win_start,
+        least(m.dibao_end, f.held_until) as win_end,
+        m._source_file as m_file, m._source_row as m_row,
+        f._source_file as a_file, f._source_row as a_row
+    from members as m
+    join firms as f using (id_number)
+    where f.held_until is not null
+      and f.held_from <= m.dibao_end
+      and f.held_until >= m.dibao_start
+),
+-- ---- dibao money paid to the household while the condition held (same block in every dibao_* rule) ----
+windows as (
+    select distinct subject_key, household_key, win_start, win_end from hits
+),
+household_pay as (
+    select distinct m.household_key, s._source_file, s._source_row, s.pay_date, s.amount, s.subsidy_type,
+           s.id_number, s.name, s.period
+    from subsidy as s
+    join members as m using (id_number)
+    where xc_is_dibao_subsidy(s.subsidy_type)
+),
+paid_rows as (
+    select distinct w.subject_key, p._source_file, p._source_row, p.pay_date, p.amount, p.subsidy_type,
+           p.id_number, p.name, p.period
+    from windows as w
+    join household_pay as p on p.household_key = w.household_key and p.pay_date between w.win_start and w.win_end
+),
+paid as (
+    select
+        subject_key,
+        sum(amount) as amount,
+        list(xc_evidence('subsidy', _source_file, _source_row,
+                         {'id_number': id_number, 'name': name, 'subsidy_type': subsidy_type, 'amount': amount,
+                          'pay_date': pay_date, 'period': period})
+             order by _source_file, _source_row) as evidence
+    from paid_rows
+    group by subject_key
+),
+member_months as (
+    select
+        w.subject_key, m._source_file, m._source_row, m.monthly_amount,
+        unnest(generate_series(
+            cast(date_trunc('month', greatest(w.win_start, m.dibao_start)) as timestamp),
+            cast(date_trunc('month', least(w.win_end, m.dibao_end, (select d from as_of))) as timestamp),
+            interval 1 month)) as month
+    from windows as w
+    join members as m using (household_key)
+    where w.household_key not in (select household_key from household_pay)
+),
+estimated as (
+    select subject_key, sum(monthly_amount) as amount
+    from (select distinct subject_key, _source_file, _source_row, monthly_amount, month from member_months)
+    group by subject_key
+),
+money as (
+    select
+        w.subject_key,
+        bool_or(w.household_key in (select household_key from household_pay)) as from_payments,
+        any_value(p.amount) as paid_amount,
+        any_value(e.amount) as estimated_amount,
+        any_value(p.evidence) as evidence
+    from windows as w
+    left join paid as p using (subject_key)
+    left join estimated as e using (subject_key)
+    group by w.subject_key
+),
+-- ---- end of the shared block ----
+subject_rows as (
+    select distinct h.subject_key, m.*
+    from hits as h join members as m on m._source_file = h.m_file and m._source_row = h.m_row
+),
+subjects as (
+    select
+        r.subject_key,
+        any_value(r.name order by r._source_file, r._source_row) as name,
+        any_value(r.household_key order by r._source_file, r._source_row) as household_key,
+        any_value(r.town order by r._source_file, r._source_row) as town,
+        any_value(r.village order by r._source_file, r._source_row) as village,
+        any_value(xc_head_phrase(r.id_number, r.relation, r.head_id_number, coalesce(r.head_name, hd.head_roster_name))
+                  order by r._source_file, r._source_row) as head_phrase,
+        list(xc_evidence('dibao', r._source_file, r._source_row,
+                         {'id_number': r.id_number, 'name': r.name, 'household_id': r.household_id,
+                          'head_id_number': r.head_id_number, 'start_date': r.start_date, 'end_date': r.end_date,
+                          'monthly_amount': r.monthly_amount})
+             order by r._source_file, r._source_row) as evidence
+    from subject_rows as r
+    left join heads as hd using (head_id_number)
+    group by r.subject_key
+),
+held as (
+    select distinct h.subject_key, b.*
+    from hits as h join business as b on b._source_file = h.a_file and b._source_row = h.a_row
+),
+assets as (
+    select
+        subject_key,
+        count(*) as n,
+        string_agg(coalesce(xc_blank_null(company_name), '企业名称不详')
+                   || '（' || coalesce(xc_blank_null(role), '身份不详')
+                   || coalesce('，注册资本' || xc_fmt_money(capital) || '元', '')
+                   || '，' || xc_fmt_date(register_date) || '成立'
+                   || coalesce('，' || xc_blank_null(status), '') || '）',
+                   '；' order by _source_file, _source_row) as firm_list,
+        list(xc_evidence('business', _source_file, _source_row,
+                         {'id_number': id_number, 'name': name, 'company_name': company_name, 'role': role,
+                          'credit_code': credit_code, 'register_date': register_date, 'capital': capital,
+                          'status': status, 'deregister_date': deregister_date})
+             order by _source_file, _source_row) as evidence
+    from held
+    group by subject_key
+),
+spans as (
+    select subject_key, min(win_start) as win_start, max(win_end) as win_end from hits group by subject_key
+),
+findings as (
+    select
+        s.subject_key,
+        s.name as subject_name,
+        s.household_key,
+        s.town,
+        s.village,
+        null as unit,
+        case when mo.from_payments then coalesce(mo.paid_amount, 0) else coalesce(mo.estimated_amount, 0) end as amount,
+        case when sp.win_start > xc_far_past() then sp.win_start end as period_start,
+        case when sp.win_end < xc_far_future() then sp.win_end end as period_end,
+        '低保对象' || coalesce(s.name, s.subject_key) || s.head_phrase || '登记为' || a.n || '家企业的法定代表人或出资人：'
+            || a.firm_list
+            || case when mo.from_payments
+                    then '，其间家庭领取低保金' || xc_fmt_money(coalesce(mo.paid_amount, 0)) || '元。'
+                    else '，其间家庭按月保障金估算领取低保金' || xc_fmt_money(coalesce(mo.estimated_amount, 0)) || '元。' end
+            as description,
+        list_concat(s.evidence, a.evidence, coalesce(mo.evidence, [])) as evidence
+    from subjects as s
+    join assets as a using (subject_key)
+    join spans as sp using (subject_key)
+    join money as mo using (subject_key)
+)
+select * from findings
