@@ -33,6 +33,7 @@ export const VL_CONFIG = {
   font: CJK_FONT,
   title: { fontSize: 15, fontWeight: 'bold', anchor: 'start', color: '#1f2d3d', offset: 12 },
   axis: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#555', labelColor: '#333', gridColor: '#e8ecf0', domainColor: '#b8c2cc', tickColor: '#b8c2cc' },
+  axisQuantitative: { tickCount: 8 },
   legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'normal' },
   header: { labelFontSize: 13, titleFontSize: 13 },
   view: { stroke: null },

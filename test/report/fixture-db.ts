@@ -217,13 +217,14 @@ export async function buildFixtureDb(file: string, opts: FixtureOptions = {}): P
       const rule = i === 0 ? RULES.find((r) => r.id === KNOWN.ruleId)! : RULES[(i * 7 + Math.floor(rand() * 3)) % RULES.length];
       const p = person((i * 31) % 4000);
       const isFin = rule.category === 'finance';
-      const unit = isFin ? (i % 97 === 5 ? planted(UNITS[i % UNITS.length]) : UNITS[i % UNITS.length]) : null;
+      const sel = (k: number, r: number) => (xss.length ? i % 2 === r % 2 : i % k === r);
+      const unit = isFin ? (sel(97, 5) ? planted(UNITS[i % UNITS.length]) : UNITS[i % UNITS.length]) : null;
       const month = `2023-${pad((i % 12) + 1)}`;
       const vno = `记-${pad(i % 300, 4)}`;
-      let name = isFin ? null : i % 89 === 3 ? planted(p.name) : p.name;
+      let name = isFin ? null : sel(89, 3) ? planted(p.name) : p.name;
       let id = p.id;
       let town: string | null = isFin ? null : p.town;
-      let village: string | null = isFin ? null : i % 83 === 2 ? planted(p.village) : p.village;
+      let village: string | null = isFin ? null : sel(83, 2) ? planted(p.village) : p.village;
       if (i === 0) {
         name = KNOWN.name;
         id = KNOWN.id;
@@ -233,21 +234,21 @@ export async function buildFixtureDb(file: string, opts: FixtureOptions = {}): P
       const amount = Math.round((isFin ? 1000 + rand() * 400000 : 200 + rand() * 12000) * 100) / 100;
       const key = isFin ? `${unit}|${month}|${vno}` : id;
       const desc = isFin
-        ? `${unit}${month}第${vno}号凭证${rule.name}，金额${amount.toFixed(2)}元${i % 71 === 1 ? '：' + planted('') : '。'}`
-        : `${rule.name}：${name}（身份证号${id}）共涉及金额${amount.toFixed(2)}元${i % 71 === 1 ? '，' + planted('') : '。'}`;
-      const nEv = 1 + (i % 3);
+        ? `${unit}${month}第${vno}号凭证${rule.name}，金额${amount.toFixed(2)}元${sel(71, 1) ? '：' + planted('') : '。'}`
+        : `${rule.name}：${name}（身份证号${id}）共涉及金额${amount.toFixed(2)}元${sel(71, 1) ? '，' + planted('') : '。'}`;
+      const nEv = i === 0 ? 2 : 1 + (i % 3);
       const evidence = [];
       for (let e = 0; e < nEv; e++) {
         if (isFin) {
-          evidence.push({ table: 'voucher', source_file: `data/凭证_${UNITS[i % UNITS.length]}.xlsx`, source_row: 10 + i * 3 + e, fields: { voucher_date: `${month}-0${e + 1}`, voucher_no: vno, summary: i % 61 === 4 ? planted('购置打印机') : '购置打印机', debit: amount.toFixed(2), counterparty: '江苏某某科技有限公司', settlement: '现金' } });
+          evidence.push({ table: 'voucher', source_file: `data/凭证_${UNITS[i % UNITS.length]}.xlsx`, source_row: 10 + i * 3 + e, fields: { voucher_date: `${month}-0${e + 1}`, voucher_no: vno, summary: sel(61, 4) ? planted('购置打印机') : '购置打印机', debit: amount.toFixed(2), counterparty: '江苏某某科技有限公司', settlement: '现金' } });
         } else if (e === 0 && (rule.id === 'deceased_payment' || i === 0)) {
           evidence.push({ table: 'death', source_file: i === 0 ? 'data/火化记录.csv' : 'data/火化记录.csv', source_row: 20 + i, fields: { id_number: id, name, death_date: '2022-03-04' } });
         } else {
           evidence.push({
             table: 'subsidy',
-            source_file: i === 0 ? KNOWN.sourceFile : i % 67 === 6 ? planted('data/x.csv') : `data/一卡通发放明细/${month}.csv`,
+            source_file: i === 0 ? KNOWN.sourceFile : sel(67, 6) ? planted('data/x.csv') : `data/一卡通发放明细/${month}.csv`,
             source_row: i === 0 ? KNOWN.sourceRow : 100 + i * 5 + e,
-            fields: { id_number: id, name, subsidy_type: '低保金', amount: (amount / nEv).toFixed(2), pay_date: `${month}-15`, bank_account: `6228480012${pad(i, 8)}`, account_name: i % 53 === 7 ? planted(name ?? '') : name },
+            fields: { id_number: id, name, subsidy_type: '低保金', amount: (amount / nEv).toFixed(2), pay_date: `${month}-15`, bank_account: `6228480012${pad(i, 8)}`, account_name: sel(53, 7) ? planted(name ?? '') : name },
           });
         }
       }
