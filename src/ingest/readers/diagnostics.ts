@@ -68,3 +68,14 @@ export function fileTooLarge(file: string, limitMb: number): UserError {
     ),
   );
 }
+
+export function badColumnar(file: string, kind: 'parquet' | 'arrow', detail: string): UserError {
+  return new UserError(
+    diag(
+      `ingest.bad_${kind}`,
+      `无法读取 ${kind === 'parquet' ? 'Parquet' : 'Arrow'} 文件 ${file}：文件已损坏或格式不符（${detail}）。请重新导出该文件。`,
+      `Cannot read ${kind === 'parquet' ? 'Parquet' : 'Arrow IPC'} file ${file}: it is corrupt or not in that format (${detail}). Export it again.`,
+      { file },
+    ),
+  );
+}

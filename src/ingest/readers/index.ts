@@ -31,6 +31,13 @@ export function sniffFormat(head: Buffer): SourceFormat {
   return 'csv';
 }
 
+function looksLikeMarkup(head: Buffer): boolean {
+  let s = head.toString('latin1');
+  if (s.startsWith('\xef\xbb\xbf')) s = s.slice(3);
+  else if (s.startsWith('\xff\xfe')) s = Buffer.from(head.subarray(2)).toString('utf16le');
+  return /^\s*</.test(s);
+}
+
 export async function openSource(spec: SourceSpec): Promise<OpenedSource> {
   let st: fs.Stats;
   try {
@@ -40,7 +47,7 @@ export async function openSource(spec: SourceSpec): Promise<OpenedSource> {
   }
   if (!st.isFile()) throw fileNotFound(spec.displayPath);
   if (st.size === 0) throw emptyFile(spec.displayPath);
-  const head = Buffer.alloc(Math.min(16, st.size));
+  const head = Buffer.alloc(Math.min(512, st.size));
   const fd = fs.openSync(spec.path, 'r');
   try {
     fs.readSync(fd, head, 0, head.length, 0);
@@ -50,7 +57,11 @@ export async function openSource(spec: SourceSpec): Promise<OpenedSource> {
   let format = formatFromExtension(spec.path) ?? sniffFormat(head);
   // a ".xls" that is really a zip (xlsx renamed) or an ".xlsx" that is OLE: trust the bytes
   const sniffed = sniffFormat(head);
-  if ((format === 'xls' || format === 'xlsx') && (sniffed === 'xlsx' || sniffed === 'xls')) format = sniffed;
+  if (format === 'xls' || format === 'xlsx') {
+    if (sniffed === 'xlsx' || sniffed === 'xls') format = sniffed;
+    // many systems save HTML tables or tab-separated text as ".xls"
+    else format = looksLikeMarkup(head) ? 'xls' : 'csv';
+  }
   switch (format) {
     case 'csv':
       return CsvSource.open(spec);

@@ -24,8 +24,8 @@ export class RowSpool {
   ) {}
 
   /** rowNo: 1-based physical row, strictly increasing. */
-  async row(rowNo: number, cells: string[]): Promise<void> {
-    let any = false;
+  async row(rowNo: number, cells: string[], keepEmpty = false): Promise<void> {
+    let any = keepEmpty;
     for (let i = 0; i < cells.length; i++) {
       if (cells[i]) {
         any = true;
