@@ -40,6 +40,15 @@ describe('rule catalog', () => {
     for (const [cat, list] of Object.entries(SPEC_RULES)) for (const id of list) expect(ids, `${cat}/${id}`).toContain(`${cat}/${id}`);
   });
 
+  it('the dibao_* rules share one money block verbatim', () => {
+    const blocks = files
+      .map((f) => readFileSync(f, 'utf8'))
+      .filter((t) => t.includes('-- ---- dibao money paid'))
+      .map((t) => t.slice(t.indexOf('-- ---- dibao money paid'), t.indexOf('-- ---- end of the shared block ----')));
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    for (const b of blocks) expect(b).toBe(blocks[0]);
+  });
+
   for (const file of files) {
     const id = basename(file, '.sql');
     describe(id, () => {

@@ -30,7 +30,7 @@ with
 members as (
     -- the dibao roster, one row per member and period, open ends made explicit
     select
-        id_number, name, town, village, relation, head_id_number, head_name, monthly_amount,
+        id_number, name, town, village, address, relation, head_id_number, head_name, monthly_amount,
         coalesce(xc_blank_null(household_id), head_id_number, id_number) as household_key,
         coalesce(start_date, xc_far_past()) as dibao_start,
         coalesce(end_date, xc_far_future()) as dibao_end,

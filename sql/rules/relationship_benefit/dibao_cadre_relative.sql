@@ -1,0 +1,277 @@
+/*---
+id: dibao_cadre_relative
+name: 村(社区)干部本人或近亲属享受低保
+category: relationship_benefit
+severity: high
+tables: [dibao, cadre]
+optional_tables: [person, relation, kin_filing, subsidy]
+method: >-
+  低保成员在村(社区)干部任期内、在同一村(社区)享受低保，且满足以下任一关联即为线索：本人就是该村干部；在户籍人口表中与干部同户
+  （同一户号，干部户内的每名低保成员各为一条线索）；在亲属关系表中与干部有关联（被关联的低保成员为线索）。提供了近亲属享受低保备案表时，
+  已备案的成员不是线索。另有中等严重程度的推测变体：与干部同姓、同村且住址相同。金额为任期与低保期间交集内该低保家庭领取的低保金。
+why: 村干部参与低保评议审批，本人或近亲属享受低保而未备案，是优亲厚友、关系保的典型情形。
+exclusions:
+  - 已在近亲属享受低保备案表中备案的成员（备案记录未写干部身份证号时对所有干部有效，写了则只对该干部有效）
+  - 干部在另一村(社区)任职的亲属（同名村在不同乡镇也算另一村）
+  - 低保期间与干部任期没有交集的情形
+assumptions:
+  - 同村：低保名册的村(社区)与干部名册的村(社区)相同（名册缺村时用户籍人口表中本人的村）；双方都有乡镇时乡镇也须相同。
+  - 同户：户籍人口表中与干部户号相同的人员；户号为空不构成同户。
+  - 亲属关系表中身份证号A、B任一方为干部、另一方为低保成员即构成关联，不区分关系方向和亲等。
+  - 推测变体（severity 为 medium）：姓名首字相同（复姓按首字比较）、同村、且规范化后的住址相同（低保名册住址，缺失时用户籍住址；
+    干部名册住址，缺失时用户籍住址）；只在该成员没有任何确定关联时输出。
+  - 任期缺开始日期视为一直在任，缺结束日期视为至今在任；低保期间同上。
+  - 金额：该家庭任一成员在任期与低保期间交集内（多名干部或多段取并集）的低保类补贴发放记录之和；
+    补贴表中没有该家庭任何低保发放记录时，按名册各成员月保障金 × 覆盖的自然月数估算。
+variants:
+  - { id: surname_address, severity: medium, description: 与村干部同姓、同村且住址相同（无户籍同户或亲属关系记录的推测关联） }
+---*/
+with
+members as (
+    -- the dibao roster, one row per member and period, open ends made explicit
+    select
+        id_number, name, town, village, address, relation, head_id_number, head_name, monthly_amount,
+        coalesce(xc_blank_null(household_id), head_id_number, id_number) as household_key,
+        coalesce(start_date, xc_far_past()) as dibao_start,
+        coalesce(end_date, xc_far_future()) as dibao_end,
+        start_date, end_date, household_id, _source_file, _source_row
+    from dibao
+    where id_number is not null
+),
+heads as (
+    select id_number as head_id_number, any_value(name order by _source_file, _source_row) as head_roster_name
+    from members group by id_number
+),
+as_of as (
+    -- open periods are counted up to the latest date in the data when money has to be estimated
+    select coalesce(greatest((select max(pay_date) from subsidy),
+                             (select max(greatest(start_date, end_date)) from dibao)), current_date) as d
+),
+cadres as (
+    select
+        c.*,
+        coalesce(c.term_start, xc_far_past()) as term_from,
+        coalesce(c.term_end, xc_far_future()) as term_until,
+        coalesce(xc_norm_address(c.address), xc_norm_address(pa.address)) as home_address
+    from cadre as c
+    left join (select id_number, any_value(address order by _source_file, _source_row) as address
+               from person group by id_number) as pa using (id_number)
+    where c.id_number is not null and xc_blank_null(c.village) is not null
+),
+person_village as (
+    select id_number,
+           any_value(village order by _source_file, _source_row) as village,
+           any_value(town order by _source_file, _source_row) as town,
+           any_value(address order by _source_file, _source_row) as address
+    from person group by id_number
+),
+links as (
+    -- strong links: the member is the cadre, shares the cadre's household, or is linked in the relation table
+    select c.id_number as member_id, c._source_file as c_file, c._source_row as c_row, 'self' as kind,
+           cast(null as varchar) as detail, cast([] as struct("table" varchar, source_file varchar, source_row integer, fields json)[]) as link_evidence
+    from cadres as c
+    union all
+    select p2.id_number, c._source_file, c._source_row, 'household', p1.household_id,
+           [xc_evidence('person', p1._source_file, p1._source_row,
+                        {'id_number': p1.id_number, 'name': p1.name, 'household_id': p1.household_id, 'relation': p1.relation}),
+            xc_evidence('person', p2._source_file, p2._source_row,
+                        {'id_number': p2.id_number, 'name': p2.name, 'household_id': p2.household_id, 'relation': p2.relation})]
+    from cadres as c
+    join person as p1 on p1.id_number = c.id_number
+    join person as p2 on p2.household_id = p1.household_id and p2.id_number <> c.id_number
+    where xc_blank_null(p1.household_id) is not null
+    union all
+    select case when r.id_number_a = c.id_number then r.id_number_b else r.id_number_a end,
+           c._source_file, c._source_row, 'relation', r.relation,
+           [xc_evidence('relation', r._source_file, r._source_row,
+                        {'id_number_a': r.id_number_a, 'id_number_b': r.id_number_b, 'relation': r.relation})]
+    from relation as r
+    join cadres as c on c.id_number in (r.id_number_a, r.id_number_b)
+    where r.id_number_a <> r.id_number_b
+),
+member_places as (
+    select m.*,
+           coalesce(xc_blank_null(m.village), pv.village) as m_village,
+           coalesce(xc_blank_null(m.town), pv.town) as m_town,
+           coalesce(xc_norm_address(m.address), xc_norm_address(pv.address)) as m_address
+    from members as m
+    left join person_village as pv using (id_number)
+),
+heuristic_links as (
+    select m.id_number as member_id, c._source_file as c_file, c._source_row as c_row, 'surname_address' as kind,
+           m.m_address as detail, cast([] as struct("table" varchar, source_file varchar, source_row integer, fields json)[]) as link_evidence
+    from member_places as m
+    join cadres as c
+      on xc_surname(m.name) = xc_surname(c.name)
+     and m.m_address = c.home_address
+     and m.id_number <> c.id_number
+),
+all_hits as (
+    select
+        m.id_number as subject_key,
+        m.household_key,
+        greatest(m.dibao_start, c.term_from) as win_start,
+        least(m.dibao_end, c.term_until) as win_end,
+        l.kind, l.detail, l.link_evidence,
+        c.id_number as cadre_id, c.name as cadre_name, c.town as cadre_town, c.village as cadre_village,
+        c.position as cadre_position, c.term_start, c.term_end,
+        m._source_file as m_file, m._source_row as m_row,
+        c._source_file as c_file, c._source_row as c_row
+    from (select * from links union all select * from heuristic_links) as l
+    join member_places as m on m.id_number = l.member_id
+    join cadres as c on c._source_file = l.c_file and c._source_row = l.c_row
+    where m.m_village = c.village
+      and (m.m_town is null or xc_blank_null(c.town) is null or m.m_town = c.town)
+      and c.term_from <= m.dibao_end
+      and c.term_until >= m.dibao_start
+      and not exists (
+          select 1 from kin_filing as f
+          where f.id_number = m.id_number and (f.cadre_id_number is null or f.cadre_id_number = c.id_number))
+),
+strong as (
+    select distinct subject_key from all_hits where kind <> 'surname_address'
+),
+hits as (
+    select * from all_hits
+    where kind <> 'surname_address' or subject_key not in (select subject_key from strong)
+),
+-- ---- dibao money paid to the household while the condition held (same block in every dibao_* rule) ----
+windows as (
+    select distinct subject_key, household_key, win_start, win_end from hits
+),
+household_pay as (
+    select distinct m.household_key, s._source_file, s._source_row, s.pay_date, s.amount, s.subsidy_type,
+           s.id_number, s.name, s.period
+    from subsidy as s
+    join members as m using (id_number)
+    where xc_is_dibao_subsidy(s.subsidy_type)
+),
+paid_rows as (
+    select distinct w.subject_key, p._source_file, p._source_row, p.pay_date, p.amount, p.subsidy_type,
+           p.id_number, p.name, p.period
+    from windows as w
+    join household_pay as p on p.household_key = w.household_key and p.pay_date between w.win_start and w.win_end
+),
+paid as (
+    select
+        subject_key,
+        sum(amount) as amount,
+        list(xc_evidence('subsidy', _source_file, _source_row,
+                         {'id_number': id_number, 'name': name, 'subsidy_type': subsidy_type, 'amount': amount,
+                          'pay_date': pay_date, 'period': period})
+             order by _source_file, _source_row) as evidence
+    from paid_rows
+    group by subject_key
+),
+member_months as (
+    select
+        w.subject_key, m._source_file, m._source_row, m.monthly_amount,
+        unnest(generate_series(
+            cast(date_trunc('month', greatest(w.win_start, m.dibao_start)) as timestamp),
+            cast(date_trunc('month', least(w.win_end, m.dibao_end, (select d from as_of))) as timestamp),
+            interval 1 month)) as month
+    from windows as w
+    join members as m using (household_key)
+    where w.household_key not in (select household_key from household_pay)
+),
+estimated as (
+    select subject_key, sum(monthly_amount) as amount
+    from (select distinct subject_key, _source_file, _source_row, monthly_amount, month from member_months)
+    group by subject_key
+),
+money as (
+    select
+        w.subject_key,
+        bool_or(w.household_key in (select household_key from household_pay)) as from_payments,
+        any_value(p.amount) as paid_amount,
+        any_value(e.amount) as estimated_amount,
+        any_value(p.evidence) as evidence
+    from windows as w
+    left join paid as p using (subject_key)
+    left join estimated as e using (subject_key)
+    group by w.subject_key
+),
+-- ---- end of the shared block ----
+subject_rows as (
+    select distinct h.subject_key, m.*
+    from hits as h join members as m on m._source_file = h.m_file and m._source_row = h.m_row
+),
+subjects as (
+    select
+        r.subject_key,
+        any_value(r.name order by r._source_file, r._source_row) as name,
+        any_value(r.household_key order by r._source_file, r._source_row) as household_key,
+        any_value(r.town order by r._source_file, r._source_row) as town,
+        any_value(r.village order by r._source_file, r._source_row) as village,
+        any_value(xc_head_phrase(r.id_number, r.relation, r.head_id_number, coalesce(r.head_name, hd.head_roster_name))
+                  order by r._source_file, r._source_row) as head_phrase,
+        list(xc_evidence('dibao', r._source_file, r._source_row,
+                         {'id_number': r.id_number, 'name': r.name, 'household_id': r.household_id,
+                          'head_id_number': r.head_id_number, 'start_date': r.start_date, 'end_date': r.end_date,
+                          'monthly_amount': r.monthly_amount})
+             order by r._source_file, r._source_row) as evidence
+    from subject_rows as r
+    left join heads as hd using (head_id_number)
+    group by r.subject_key
+),
+link_phrases as (
+    select
+        subject_key,
+        string_agg(distinct
+            case when kind = 'self' then '本人即为' || coalesce(cadre_town, '') || cadre_village || '的村(社区)干部（'
+                                         || coalesce(xc_blank_null(cadre_position) || '，', '') || '任期' || xc_fmt_span(term_start, term_end) || '）'
+                 else '与' || coalesce(cadre_town, '') || cadre_village || '的村(社区)干部' || coalesce(cadre_name, cadre_id) || '（'
+                      || coalesce(xc_blank_null(cadre_position) || '，', '') || '任期' || xc_fmt_span(term_start, term_end) || '）'
+                      || case kind when 'household' then '同户（户号' || detail || '）'
+                                   when 'relation' then '存在亲属关系（' || coalesce(xc_blank_null(detail), '关系不详') || '）'
+                                   else '同姓、同村且住址相同（' || detail || '），疑似近亲属' end
+            end, '；') as phrase,
+        bool_and(kind = 'surname_address') as heuristic_only
+    from hits
+    group by subject_key
+),
+link_items as (
+    select distinct subject_key, unnest(link_evidence) as item from hits
+    union
+    select distinct h.subject_key,
+           xc_evidence('cadre', c._source_file, c._source_row,
+                       {'id_number': c.id_number, 'name': c.name, 'town': c.town, 'village': c.village,
+                        'position': c.position, 'term_start': c.term_start, 'term_end': c.term_end, 'address': c.address})
+    from hits as h join cadre as c on c._source_file = h.c_file and c._source_row = h.c_row
+),
+link_evidence as (
+    select subject_key, list(item order by item."table", item.source_file, item.source_row) as evidence
+    from link_items group by subject_key
+),
+spans as (
+    select subject_key, min(win_start) as win_start, max(win_end) as win_end from hits group by subject_key
+),
+filing_given as (
+    select exists (select 1 from kin_filing) as given
+),
+findings as (
+    select
+        s.subject_key,
+        s.name as subject_name,
+        s.household_key,
+        s.town,
+        s.village,
+        null as unit,
+        case when mo.from_payments then coalesce(mo.paid_amount, 0) else coalesce(mo.estimated_amount, 0) end as amount,
+        case when sp.win_start > xc_far_past() then sp.win_start end as period_start,
+        case when sp.win_end < xc_far_future() then sp.win_end end as period_end,
+        '低保对象' || coalesce(s.name, s.subject_key) || s.head_phrase || lp.phrase
+            || case when (select given from filing_given) then '，未见近亲属享受低保备案' else '' end
+            || case when mo.from_payments
+                    then '，其间家庭领取低保金' || xc_fmt_money(coalesce(mo.paid_amount, 0)) || '元。'
+                    else '，其间家庭按月保障金估算领取低保金' || xc_fmt_money(coalesce(mo.estimated_amount, 0)) || '元。' end
+            as description,
+        list_concat(s.evidence, le.evidence, coalesce(mo.evidence, [])) as evidence,
+        case when lp.heuristic_only then 'medium' end as severity
+    from subjects as s
+    join link_phrases as lp using (subject_key)
+    join link_evidence as le using (subject_key)
+    join spans as sp using (subject_key)
+    join money as mo using (subject_key)
+)
+select * from findings
