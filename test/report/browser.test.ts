@@ -229,7 +229,10 @@ describe('report.html in Chromium', { timeout: 90_000 }, () => {
       await p.click('#lead-body tr.lead');
       const detail = await p.textContent('#lead-body tr.detail');
       expect(detail).toContain(KNOWN.sourceFile);
-      expect(detail).toContain(`第 ${KNOWN.sourceRow} 行`);
+      const rows = await p.$$eval('#lead-body tr.detail table.ev-fields tbody tr', (trs) =>
+        trs.map((tr) => ({ file: tr.querySelector('.ev-file')?.textContent, row: tr.querySelector('.ev-row')?.textContent })),
+      );
+      expect(rows).toContainEqual({ file: KNOWN.sourceFile, row: String(KNOWN.sourceRow) });
       expect(detail).toContain('姓名');
       expect(detail).toContain('补贴项目');
       expect(detail).toContain(KNOWN.masked);

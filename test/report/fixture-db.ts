@@ -162,7 +162,7 @@ export async function buildFixtureDb(file: string, opts: FixtureOptions = {}): P
     const death: Record<string, unknown>[] = [];
     for (let i = 0; i < nPeople; i += 9) {
       const p = person(i);
-      death.push({ id_number: p.id, name: p.name, death_date: `2022-${pad((i % 12) + 1)}-${pad((i % 27) + 1)}`, id_valid: true, _source_file: 'data/火化记录.csv', _source_row: 2 + i / 9 });
+      death.push({ id_number: p.id, name: p.name, death_date: `${2022 + ((i / 9) % 2)}-${pad((((i / 9) * 5) % 12) + 1)}-${pad((i % 27) + 1)}`, id_valid: true, _source_file: 'data/火化记录.csv', _source_row: 2 + i / 9 });
     }
     await insertRows(db, work, 'death', death);
     const subsidy: Record<string, unknown>[] = [];
@@ -173,7 +173,7 @@ export async function buildFixtureDb(file: string, opts: FixtureOptions = {}): P
       for (let i = 0; i < nPeople; i += 4) {
         const p = person(i);
         subsidy.push({
-          id_number: p.id, name: p.name, town: p.town, village: p.village, subsidy_type: types[i % types.length],
+          id_number: p.id, name: p.name, town: p.town, village: p.village, subsidy_type: types[(i / 4 + (i % 3)) % types.length],
           amount: (200 + (i % 9) * 37.5).toFixed(2), pay_date: `${month}-15`, period: month, bank_account: `62284800${pad(i, 10)}`,
           account_name: p.name, id_valid: true, _source_file: `data/一卡通发放明细/${month}.csv`, _source_row: srow++,
         });

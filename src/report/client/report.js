@@ -252,27 +252,39 @@
     box.appendChild(el('p', 'ev-desc', L.desc[i] || ''));
     var recs = L.evidence(i);
     if (!recs.length) box.appendChild(el('p', 'muted', '（该线索没有附带证据记录）'));
-    recs.forEach(function (r, n) {
+    // Consecutive records of one table with the same fields share one table: one line per source row.
+    var groups = [];
+    recs.forEach(function (r) {
+      var sig = r.table + '\u0000' + r.fields.map(function (kv) { return kv[0]; }).join('\u0000');
+      var g = groups[groups.length - 1];
+      if (g && g.sig === sig) g.recs.push(r);
+      else groups.push({ sig: sig, table: r.table, keys: r.fields.map(function (kv) { return kv[0]; }), recs: [r] });
+    });
+    groups.forEach(function (g) {
       var card = el('div', 'ev-card');
       var src = el('div', 'ev-src');
-      src.appendChild(el('span', 'ev-n', '证据 ' + (n + 1)));
-      src.appendChild(el('span', 'ev-table', (labels.tables[r.table] || r.table || '') + (r.table && labels.tables[r.table] ? '（' + r.table + '）' : '')));
-      var f = el('span', 'ev-file');
-      f.appendChild(document.createTextNode('来源文件 '));
-      f.appendChild(el('b', 'mono', r.file || '（未知）'));
-      src.appendChild(f);
-      src.appendChild(el('span', 'ev-row', r.row != null && r.row !== '' ? '第 ' + r.row + ' 行' : '行号未知'));
+      src.appendChild(el('span', 'ev-table', (labels.tables[g.table] || g.table || '证据') + (g.table && labels.tables[g.table] ? '（' + g.table + '）' : '')));
+      src.appendChild(el('span', 'ev-n', g.recs.length + ' 条记录'));
       card.appendChild(src);
+      var wrap = el('div', 'table-wrap');
       var t = el('table', 'ev-fields');
+      var thead = el('thead'), hr = el('tr');
+      hr.appendChild(el('th', null, '来源文件'));
+      hr.appendChild(el('th', 'num', '行号'));
+      g.keys.forEach(function (k) { hr.appendChild(el('th', null, labels.fields[k] ? labels.fields[k] : k)); });
+      thead.appendChild(hr);
+      t.appendChild(thead);
       var tb = el('tbody');
-      r.fields.forEach(function (kv) {
+      g.recs.forEach(function (r) {
         var row = el('tr');
-        row.appendChild(el('th', null, labels.fields[kv[0]] ? labels.fields[kv[0]] : kv[0]));
-        row.appendChild(el('td', 'mono', kv[1] == null ? '' : kv[1]));
+        row.appendChild(el('td', 'ev-file mono', r.file || '（未知）'));
+        row.appendChild(el('td', 'ev-row num', r.row != null && r.row !== '' ? r.row : '?'));
+        r.fields.forEach(function (kv) { row.appendChild(el('td', 'mono', kv[1] == null ? '' : kv[1])); });
         tb.appendChild(row);
       });
       t.appendChild(tb);
-      card.appendChild(t);
+      wrap.appendChild(t);
+      card.appendChild(wrap);
       box.appendChild(card);
     });
     td.appendChild(box);
