@@ -80,7 +80,8 @@ export class ArrowSource extends SpooledSource {
         for (let r = 0; r < batch.numRows; r++) {
           const cells = new Array<string>(cols.length);
           for (let c = 0; c < cols.length; c++) cells[c] = arrowText(cols[c]?.get(r), fields[c].type);
-          await spool.row(++row, cells, true);
+          const wait = spool.row(++row, cells, true);
+          if (wait) await wait;
         }
       }
     } catch (e) {

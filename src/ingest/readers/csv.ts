@@ -132,10 +132,20 @@ export class CsvSource implements OpenedSource {
   private async transcode(delim: number, progress: ReturnType<typeof throttle>): Promise<{ utf8Path: string; scan: ScanResult }> {
     const utf8Path = path.join(this.tmpDir!, 'utf8.csv');
     const scanner = new CsvScanner(delim, QUOTE, false, false, true);
-    await transcodeToUtf8(this.spec.path, utf8Path, (chunk, bytesIn) => {
+    let bytes = 0;
+    const { replacements } = await transcodeToUtf8(this.spec.path, utf8Path, (chunk, bytesIn) => {
+      bytes = bytesIn;
       scanner.feed(chunk);
       progress.tick(scanner.r.records, bytesIn);
     });
+    // a few undecodable bytes (a truncated character) stay as U+FFFD in their cell; many mean a wrong guess
+    if (replacements > Math.max(16, bytes / 2000)) {
+      throw badEncoding(
+        this.spec.displayPath,
+        `${replacements} byte sequences are invalid in GB18030 further into the file`,
+        `文件后部有 ${replacements} 处字节不是合法的 GBK/GB18030`,
+      );
+    }
     return { utf8Path, scan: scanner.finish() };
   }
 

@@ -23,8 +23,8 @@ export class RowSpool {
     private tick: (rows: number) => void,
   ) {}
 
-  /** rowNo: 1-based physical row, strictly increasing. */
-  async row(rowNo: number, cells: string[], keepEmpty = false): Promise<void> {
+  /** rowNo: 1-based physical row, strictly increasing. Returns a promise only under write backpressure. */
+  row(rowNo: number, cells: string[], keepEmpty = false): Promise<void> | void {
     let any = keepEmpty;
     for (let i = 0; i < cells.length; i++) {
       if (cells[i]) {
@@ -33,16 +33,18 @@ export class RowSpool {
       }
     }
     if (!any) return;
+    let wait: Promise<void> | undefined;
     for (let r = this.lastRow + 1; r < rowNo; r++) {
       if (r <= HEAD_CACHE) this.head[r - 1] = [];
       const w = this.writer.write(r, null, null, []);
-      if (w) await w;
+      if (w) wait = wait ? wait.then(() => w) : w;
     }
     if (rowNo <= HEAD_CACHE) this.head[rowNo - 1] = cells;
     const w = this.writer.write(rowNo, null, null, cells);
-    if (w) await w;
+    if (w) wait = wait ? wait.then(() => w) : w;
     this.lastRow = rowNo;
     this.tick(rowNo);
+    return wait;
   }
 }
 

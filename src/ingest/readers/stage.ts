@@ -22,9 +22,12 @@ export function removeQuietly(p: string | null | undefined): void {
   }
 }
 
+const NEEDS_QUOTE = /[",\n\r]|^\s|\s$/;
+
 function q(v: string): string {
   // NUL bytes are not representable in DuckDB VARCHAR reads from CSV; keep the rest of the text
   if (v.indexOf('\0') !== -1) v = v.replace(/\0/g, '');
+  if (!NEEDS_QUOTE.test(v)) return v;
   return v.indexOf('"') === -1 ? '"' + v + '"' : '"' + v.replace(/"/g, '""') + '"';
 }
 
@@ -56,7 +59,7 @@ export class NormalizedCsvWriter {
     line += '\n';
     this.buf.push(line);
     this.bufLen += line.length;
-    if (this.bufLen > 1 << 20) return this.flush();
+    if (this.bufLen > 4 << 20) return this.flush();
   }
 
   private flush(): Promise<void> | void {

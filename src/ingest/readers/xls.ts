@@ -139,10 +139,11 @@ export class XlsSource extends SpooledSource {
     const rows = r.rows ?? [];
     for (let i = 0; i < rows.length; i++) {
       const src = Array.isArray(rows[i]) ? rows[i] : [];
-      await spool.row(
+      const wait = spool.row(
         i + 1,
         src.map((c) => cellText(c, date1904)),
       );
+      if (wait) await wait;
     }
     const merges = (r.merges ?? [])
       .filter((m) => m && [m.r1, m.c1, m.r2, m.c2].every((x) => Number.isInteger(x) && x > 0))

@@ -169,7 +169,8 @@ export class XlsxSource extends SpooledSource {
               cells[c - 1] = exceljsValueText(v, undefined, date1904);
             }
           }
-          await spool.row(row.number, cells);
+          const wait = spool.row(row.number, cells);
+          if (wait) await wait;
         }
       }
     } catch (e) {
