@@ -60,9 +60,9 @@ export async function renderNotebook(mdFile: string, dbFile: string, outFile: st
   try {
     for (const b of blocks) {
       if (b.kind === 'markdown') {
-        body.push(renderMarkdown(b.text));
+        body.push(renderMarkdown(m(b.text)));
       } else if (b.kind === 'code') {
-        body.push(`<pre><code>${h(b.text)}</code></pre>`);
+        body.push(`<pre><code>${h(m(b.text))}</code></pre>`);
       } else if (b.kind === 'sql') {
         if (results.has(b.name))
           throw userError('notebook.duplicate_name', `${nbName} 第 ${b.line} 行：查询名 "${b.name}" 已在前面使用过。`, `${nbName} line ${b.line}: query name "${b.name}" is already used.`, { file: mdFile, line: b.line, key: b.name });
@@ -86,7 +86,7 @@ export async function renderNotebook(mdFile: string, dbFile: string, outFile: st
         const shown = res.rows.slice(0, maxRows);
         body.push(
           `<div class="query-name">查询 <code>${h(b.name)}</code> · ${res.rows.length.toLocaleString('en-US')} 行${res.rows.length > maxRows ? `（显示前 ${maxRows} 行）` : ''}</div>`,
-          `<details class="query-sql"><summary>SQL</summary><pre><code>${h(b.sql)}</code></pre></details>`,
+          `<details class="query-sql"><summary>SQL</summary><pre><code>${h(m(b.sql))}</code></pre></details>`,
           `<div class="query-result table-wrap"><table class="static" data-query="${h(b.name)}"><thead><tr>${res.columns.map((c) => `<th${res.numeric[res.columns.indexOf(c)] ? ' class="num"' : ''}>${h(c)}</th>`).join('')}</tr></thead><tbody>` +
             shown.map((r) => `<tr>${r.map((v, k) => `<td${res.numeric[k] ? ' class="num"' : ''}>${h(res.numeric[k] ? cellText(v) : m(cellText(v)))}</td>`).join('')}</tr>`).join('') +
             '</tbody></table></div>',

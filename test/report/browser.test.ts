@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Db } from '../../src/db/connection.js';
 import { buildReport } from '../../src/report/build-report.js';
+import { renderNotebook } from '../../src/notebook/render-notebook.js';
 import { buildFixtureDb, KNOWN, loadXssSample } from './fixture-db.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -64,7 +65,7 @@ interface Opened {
   errors: string[];
 }
 
-async function open(file: string, viewport = { width: 1400, height: 900 }): Promise<Opened> {
+async function open(file: string, viewport = { width: 1400, height: 900 }, isReport = true): Promise<Opened> {
   const context = await browser.newContext({ viewport });
   const requests: string[] = [];
   const dialogs: string[] = [];
@@ -84,7 +85,7 @@ async function open(file: string, viewport = { width: 1400, height: 900 }): Prom
   });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
-  await page.waitForSelector('body[data-ready="1"]', { timeout: 30_000 });
+  if (isReport) await page.waitForSelector('body[data-ready="1"]', { timeout: 30_000 });
   await page.waitForSelector('body[data-charts]', { timeout: 30_000 });
   return { context, page, requests, dialogs, errors };
 }
@@ -316,6 +317,26 @@ describe('report.html in Chromium', { timeout: 90_000 }, () => {
       for (const c of CANARY_PAYLOADS.slice(0, 3)) expect(report.tableText.includes(c) || html.includes('__xssCanary')).toBe(true);
     } finally {
       await o.context.close();
+    }
+  });
+
+  it('renders the shipped notebooks offline with every chart drawn', async () => {
+    for (const nb of ['dibao-village-overview', 'payments-after-death', 'unit-voucher-benford']) {
+      const out = join(dir, `${nb}.html`);
+      await renderNotebook(resolve('notebooks', `${nb}.md`), join(dir, 'masked.duckdb'), out);
+      const o = await open(out, undefined, false);
+      try {
+        const done = await o.page.getAttribute('body', 'data-charts');
+        const [rendered, total] = (done ?? '0/0').split('/').map(Number);
+        expect(total, nb).toBeGreaterThan(0);
+        expect(rendered, nb).toBe(total);
+        const marks = await o.page.$$eval('[data-chart]', (els) => els.map((e) => e.querySelectorAll('svg .mark-rect path, svg .mark-line path, svg .mark-symbol path').length));
+        for (const m of marks) expect(m, nb).toBeGreaterThan(0);
+        expect(o.requests).toEqual([]);
+        expect(o.errors).toEqual([]);
+      } finally {
+        await o.context.close();
+      }
     }
   });
 
