@@ -49,11 +49,19 @@ const cases: [string, string][] = [
   ['xc_parse_number', `select xc_parse_number(m) as x from _b_txt`],
   ['xc_norm_account', `select xc_norm_account(a) as x from _b_txt`],
   ['xc_norm_period', `select xc_norm_period(p) as x from _b_txt`],
+  ['id cols, 2-step', `select id, xc_id_valid(id) as v, xc_id_birth(id) as b, xc_id_sex(id) as sx, left(id, 6) as r from (select xc_norm_id(s) as id from _b_id)`],
+  ['baseline upper', `select upper(name) as x from _b_txt`],
   ['all id columns', `select xc_norm_id(s) as id, xc_id_valid(xc_norm_id(s)) as v, xc_id_birth(xc_norm_id(s)) as b, xc_id_sex(xc_norm_id(s)) as sx, left(xc_norm_id(s), 6) as r from _b_id`],
 ];
+const only = process.env.ONLY?.split('|');
 for (const [name, sql] of cases) {
-  const t = performance.now();
-  await db.run(`create or replace temp table _b_out as ${sql}`);
-  console.log(`${name.padEnd(16)} ${((performance.now() - t) / 1000).toFixed(3)} s`);
+  if (only && !only.includes(name)) continue;
+  const times: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const t = performance.now();
+    await db.run(`create or replace temp table _b_out as ${sql}`);
+    times.push((performance.now() - t) / 1000);
+  }
+  console.log(`${name.padEnd(16)} min ${Math.min(...times).toFixed(3)} s  (runs ${times.map((t) => t.toFixed(3)).join(' ')})`);
 }
 db.close();
