@@ -10,8 +10,6 @@
  */
 import fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import iconv from 'iconv-lite';
 import chardet from 'chardet';
 import type { EncodingOption } from '../config/types.js';
@@ -144,25 +142,22 @@ export function decodeBuffer(buf: Buffer, encoding: TextEncoding): string {
 }
 
 /**
- * Stream-transcode a GB18030 file to a UTF-8 file. `onChunk` sees every UTF-8 output chunk (for scanning while
- * writing). Returns the number of U+FFFD replacement characters produced (invalid input sequences).
+ * Transcode a GB18030 file to a UTF-8 file, chunk by chunk (iconv-lite's streaming decoder keeps a character cut
+ * at a chunk boundary). `onChunk` sees every UTF-8 output chunk (for scanning while writing). Returns the number
+ * of U+FFFD replacement characters produced (invalid input sequences).
  */
 export async function transcodeToUtf8(
   src: string,
   dst: string,
   onChunk?: (utf8: Buffer, bytesIn: number) => void,
 ): Promise<{ replacements: number }> {
+  const decoder = iconv.getDecoder('gb18030');
   let bytesIn = 0;
   let replacements = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      bytesIn += chunk.length;
-      cb(null, chunk);
-    },
-  });
-  const toUtf8 = new Transform({
-    transform(chunk: string | Buffer, _enc, cb) {
-      const s = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+  const fd = fs.openSync(dst, 'w');
+  try {
+    const emit = (s: string) => {
+      if (!s) return;
       let i = s.indexOf('\ufffd');
       while (i !== -1) {
         replacements++;
@@ -170,15 +165,17 @@ export async function transcodeToUtf8(
       }
       const out = Buffer.from(s, 'utf8');
       if (onChunk) onChunk(out, bytesIn);
-      cb(null, out);
-    },
-  });
-  await pipeline(
-    fs.createReadStream(src, { highWaterMark: 1 << 20 }),
-    counter,
-    iconv.decodeStream('gb18030'),
-    toUtf8,
-    fs.createWriteStream(dst),
-  );
+      let off = 0;
+      while (off < out.length) off += fs.writeSync(fd, out, off, out.length - off);
+    };
+    for await (const chunk of fs.createReadStream(src, { highWaterMark: 4 << 20 })) {
+      bytesIn += (chunk as Buffer).length;
+      emit(decoder.write(chunk as Buffer));
+    }
+    const tail = decoder.end();
+    if (tail) emit(tail);
+  } finally {
+    fs.closeSync(fd);
+  }
   return { replacements };
 }
