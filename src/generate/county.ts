@@ -187,7 +187,8 @@ export class County {
       const within = Math.floor(v / nTowns);
       const rural = !(town.street || within === 0);
       let name = '';
-      while (!name || usedVillage.has(name)) name = r.pick(VILLAGE_A) + r.pick(VILLAGE_B) + (rural ? '村' : '社区');
+      for (let tries = 0; !name || usedVillage.has(name); tries++)
+        name = (tries > 30 ? r.pick(VILLAGE_A) : '') + r.pick(VILLAGE_A) + r.pick(VILLAGE_B) + (rural ? '村' : '社区');
       usedVillage.add(name);
       this.villages.push({
         idx: v,

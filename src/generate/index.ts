@@ -28,6 +28,8 @@ export interface GenerateResult {
   /** number of subsidy payout rows written */
   payouts?: number;
   lookalikes?: string[];
+  /** the pipeline sources, paths relative to outDir */
+  sources?: SourceEntry[];
 }
 
 export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
@@ -70,7 +72,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
 
   const files = listFiles(outDir).map((f) => relative(outDir, f).split('\\').join('/')).sort();
   const people = county.persons.filter((p) => !(p.flags & 16)).length;
-  return { files, truth: nTruth, people, payouts: pay.rowsWritten, lookalikes: [...welfare.lookalikes, ...finLook] };
+  return { files, truth: nTruth, people, payouts: pay.rowsWritten, lookalikes: [...welfare.lookalikes, ...finLook], sources };
 }
 
 const TABLE_ORDER = ['person', 'dibao', 'subsidy', 'property', 'vehicle', 'employee', 'cadre', 'death', 'business', 'land', 'voucher', 'procurement', 'relation', 'kin_filing'];
