@@ -20,7 +20,7 @@ CREATE OR REPLACE MACRO xc_is_blank(s) AS
 -- DuckDB rebuilds its map for every row). Every U+FF01-U+FF5E character is 3 bytes in UTF-8.
 CREATE OR REPLACE MACRO xc_halfwidth(s) AS CASE
   WHEN regexp_matches(s, '[\x{FF01}-\x{FF5E}\x{3000}]') THEN array_to_string(list_transform(string_split(s, ''),
-    lambda c: CASE WHEN c BETWEEN '！' AND '～' AND strlen(c) = 3 THEN chr(ord(c) - 65248) WHEN c = '　' THEN ' ' ELSE c END), '')
+    lambda xc_ch: CASE WHEN xc_ch BETWEEN '！' AND '～' AND strlen(xc_ch) = 3 THEN chr(ord(xc_ch) - 65248) WHEN xc_ch = '　' THEN ' ' ELSE xc_ch END), '')
   ELSE s END;
 
 -- leading and trailing whitespace/invisible characters removed (internal)
@@ -41,9 +41,10 @@ CREATE OR REPLACE MACRO xc__mod112(n) AS substr('10X98765432', 1 + CAST((
   + 4 * ((n // 10) % 10) + 2 * ((n // 1) % 10)) % 11 AS INTEGER), 1);
 
 -- check character for a text whose first 17 characters are digits; NULL otherwise (internal)
--- (list_transform([e], lambda n: ...)[1] binds e once: DuckDB does not share repeated subexpressions inside AND/CASE)
+-- (list_transform([e], lambda xc_n: ...)[1] binds e once: DuckDB does not share repeated subexpressions inside
+-- AND/CASE. Lambda parameters are xc_-prefixed everywhere so they cannot capture a caller's column named c, t, n...)
 CREATE OR REPLACE MACRO xc__id_check(s) AS CASE
-  WHEN regexp_matches(s, '^[0-9]{17}') THEN list_transform([try_cast(left(s, 17) AS BIGINT)], lambda n: xc__mod112(n))[1] END;
+  WHEN regexp_matches(s, '^[0-9]{17}') THEN list_transform([try_cast(left(s, 17) AS BIGINT)], lambda xc_n: xc__mod112(xc_n))[1] END;
 
 -- trimmed, half-width, every whitespace/invisible character removed, leading Excel text marks (') removed,
 -- upper case (internal)
@@ -74,7 +75,7 @@ CREATE OR REPLACE MACRO xc_id_sex(id) AS CASE
 -- the first 6 digits a GB/T 2260 code in use at any time (1980-2024; table _ref_region). false otherwise, never NULL.
 CREATE OR REPLACE MACRO xc_id_valid(id) AS coalesce(CASE
   WHEN regexp_full_match(id, '[0-9]{17}[0-9X]')
-  THEN list_transform([try_cast(left(id, 17) AS BIGINT)], lambda n: xc__mod112(n))[1] = substr(id, 18, 1)
+  THEN list_transform([try_cast(left(id, 17) AS BIGINT)], lambda xc_n: xc__mod112(xc_n))[1] = substr(id, 18, 1)
    AND CAST(try_strptime(substr(id, 7, 8), '%Y%m%d') AS DATE) BETWEEN DATE '1880-01-01' AND current_date
    AND left(id, 6) IN (SELECT code FROM _ref_region) END, false);
 
@@ -115,13 +116,13 @@ CREATE OR REPLACE MACRO xc__parse_date_clean(c) AS CASE
   WHEN regexp_full_match(c, '[0-9]{1,5}(?:\.[0-9]*)?') AND NOT regexp_full_match(c, '(?:1[89]|20)[0-9]{2}\.[0-9]{1,2}')
     THEN xc__excel_serial(floor(try_cast(c AS DOUBLE)))
   ELSE list_transform([xc__date_ymd(c)],
-    lambda y: CAST(try_strptime(CASE WHEN suffix(y, '-') THEN y || '1' ELSE y END, '%Y-%m-%d') AS DATE))[1] END;
+    lambda xc_y: CAST(try_strptime(CASE WHEN suffix(xc_y, '-') THEN xc_y || '1' ELSE xc_y END, '%Y-%m-%d') AS DATE))[1] END;
 
 -- DATE from every form of SPEC §3.1; NULL if blank, unparseable or impossible (2023-02-30, month 13)
 -- (fast path for text that already is YYYY-MM-DD; the general path gives the same answer for it)
 CREATE OR REPLACE MACRO xc_parse_date(s) AS CASE
   WHEN regexp_full_match(s, '[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}') THEN CAST(try_strptime(s, '%Y-%m-%d') AS DATE)
-  ELSE list_transform([xc__date_clean(s)], lambda c: xc__parse_date_clean(c))[1] END;
+  ELSE list_transform([xc__date_clean(s)], lambda xc_c: xc__parse_date_clean(xc_c))[1] END;
 
 -- true for words meaning "no date" (open-ended period), after trimming and half-width; false otherwise
 -- (text with a digit is never one of them: cheap exit for real dates)
@@ -147,14 +148,14 @@ CREATE OR REPLACE MACRO xc__number_text(s) AS regexp_replace(replace(replace(
 
 -- DECIMAL(18,2), rounded half away from zero; NULL if blank or not a number (or too large)
 -- (an exponent is accepted only as Excel writes big numbers: E+nn)
-CREATE OR REPLACE MACRO xc_parse_money(s) AS list_transform([xc__money_text(s)], lambda t: CASE
-  WHEN regexp_full_match(t, '[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]\+?[0-9]{1,2})?')
-  THEN try_cast(t AS DECIMAL(18, 2)) END)[1];
+CREATE OR REPLACE MACRO xc_parse_money(s) AS list_transform([xc__money_text(s)], lambda xc_t: CASE
+  WHEN regexp_full_match(xc_t, '[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]\+?[0-9]{1,2})?')
+  THEN try_cast(xc_t AS DECIMAL(18, 2)) END)[1];
 
 -- DOUBLE; NULL if blank, not a number or out of range (1e400)
-CREATE OR REPLACE MACRO xc_parse_number(s) AS list_transform([xc__number_text(s)], lambda t: CASE
-  WHEN regexp_full_match(t, '[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?')
-  THEN nullif(nullif(try_cast(t AS DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) END)[1];
+CREATE OR REPLACE MACRO xc_parse_number(s) AS list_transform([xc__number_text(s)], lambda xc_t: CASE
+  WHEN regexp_full_match(xc_t, '[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?')
+  THEN nullif(nullif(try_cast(xc_t AS DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) END)[1];
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Bank accounts and periods
@@ -168,7 +169,7 @@ CREATE OR REPLACE MACRO xc_norm_account(s) AS nullif(regexp_replace(xc_halfwidth
 -- (fast path for text that already is YYYY-MM)
 CREATE OR REPLACE MACRO xc_norm_period(s) AS CASE
   WHEN regexp_full_match(s, '[1-9][0-9]{3}-(?:0[1-9]|1[0-2])') THEN s
-  ELSE list_transform([xc__date_clean(s)], lambda c: CASE
-  WHEN c IS NULL OR c = '' THEN NULL
-  WHEN regexp_full_match(c, '[0-9]{1,4}') THEN xc__trim(s)
-  ELSE coalesce(strftime(xc__parse_date_clean(c), '%Y-%m'), xc__trim(s)) END)[1] END;
+  ELSE list_transform([xc__date_clean(s)], lambda xc_c: CASE
+  WHEN xc_c IS NULL OR xc_c = '' THEN NULL
+  WHEN regexp_full_match(xc_c, '[0-9]{1,4}') THEN xc__trim(s)
+  ELSE coalesce(strftime(xc__parse_date_clean(xc_c), '%Y-%m'), xc__trim(s)) END)[1] END;

@@ -44,4 +44,25 @@ describe('normalize.sql', () => {
       db.close();
     }
   });
+
+  it('gives the same answers whatever the argument column is called (lambda parameters cannot capture it)', async () => {
+    const db = await openMacroDb();
+    try {
+      const rows = await db.all(
+        `select xc_norm_period(c) as p1, xc_norm_period(s) as p2, xc_parse_money(t) as m1, xc_parse_money(s) as m2,
+                xc_parse_date(y) as d1, xc_parse_date(s) as d2, xc_norm_id(n) as i1, xc_norm_id(s) as i2
+         from (select ' 2023年第一季度 ' as s, s as c, s as t, s as y, s as n
+               union all select '（1,234.50）', '（1,234.50）', '（1,234.50）', '（1,234.50）', '（1,234.50）')`,
+      );
+      for (const r of rows as Record<string, unknown>[]) {
+        expect(r.p1).toBe(r.p2);
+        expect(r.m1).toBe(r.m2);
+        expect(r.d1).toBe(r.d2);
+        expect(r.i1).toBe(r.i2);
+      }
+      expect((rows as Record<string, unknown>[])[0].p1).toBe('2023年第一季度');
+    } finally {
+      db.close();
+    }
+  });
 });
