@@ -213,3 +213,20 @@ describe('CSV reader', () => {
     expect(l.rows).toEqual([]);
   });
 });
+
+describe('progress', () => {
+  it('reports at most a few times per second and ends with the full count', async () => {
+    const f = tmpFile('progress.csv', 'a,b\n' + Array.from({ length: 50000 }, (_, i) => `${i},x`).join('\n') + '\n');
+    const { Db } = await import('../../../src/db/connection.js');
+    const db = await Db.open();
+    const calls: Array<[number, number, number]> = [];
+    const src = await open(f);
+    const t0 = Date.now();
+    const { rowsRead } = await src.load(db, { stageTable: 's', headerRow: 1, ncols: 2, onProgress: (r, b) => calls.push([r, b, Date.now()]) });
+    const secs = (Date.now() - t0) / 1000;
+    expect(rowsRead).toBe(50001);
+    expect(calls.at(-1)?.[0]).toBe(50001);
+    expect(calls.length).toBeLessThanOrEqual(2 + Math.ceil(secs * 4));
+    db.close();
+  });
+});
