@@ -31,6 +31,7 @@ function attrs(tag: string): Record<string, string> {
 export interface WorkbookSheet {
   name: string;
   path: string | null;
+  hidden: boolean;
 }
 
 export function listXlsxSheets(file: string, displayPath: string): { sheets: WorkbookSheet[]; date1904: boolean } {
@@ -61,7 +62,7 @@ export function listXlsxSheets(file: string, displayPath: string): { sheets: Wor
     const a = attrs(m[0]);
     const rid = Object.entries(a).find(([k]) => k === 'r:id' || /:id$/.test(k))?.[1];
     const target = rid ? targets.get(rid) : undefined;
-    sheets.push({ name: a.name ?? '', path: target ? 'xl/' + target : null });
+    sheets.push({ name: a.name ?? '', path: target ? 'xl/' + target : null, hidden: a.state === 'hidden' || a.state === 'veryHidden' });
   }
   const date1904 = /<(?:\w+:)?workbookPr\b[^>]*date1904\s*=\s*"(1|true)"/.test(xml);
   if (!sheets.length) throw badWorkbook(displayPath, 'ingest.bad_xlsx', 'the workbook has no sheets');
@@ -72,8 +73,9 @@ export function listXlsxSheets(file: string, displayPath: string): { sheets: Wor
 }
 
 /** Resolve spec.sheet (name or 1-based index; default first) against the workbook's sheet list. */
-export function pickSheet(names: string[], wanted: string | number | undefined, displayPath: string): number {
-  if (wanted === undefined || wanted === null || wanted === '') return 0;
+export function pickSheet(names: string[], wanted: string | number | undefined, displayPath: string, hidden: boolean[] = []): number {
+  // default: the first sheet an analyst sees (the first visible tab)
+  if (wanted === undefined || wanted === null || wanted === '') return Math.max(0, hidden.findIndex((h) => !h));
   if (typeof wanted === 'number' || /^\d+$/.test(String(wanted).trim())) {
     const byName = names.indexOf(String(wanted));
     if (typeof wanted === 'string' && byName >= 0) return byName;
@@ -131,6 +133,7 @@ export class XlsxSource extends SpooledSource {
       sheets.map((s) => s.name),
       spec.sheet,
       spec.displayPath,
+      sheets.map((s) => s.hidden),
     );
     return new XlsxSource(spec, sheets[i].name, date1904);
   }

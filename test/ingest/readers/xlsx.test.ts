@@ -126,3 +126,18 @@ describe('XLSX reader', () => {
     await src.close();
   });
 });
+
+describe('XLSX defaults', () => {
+  it('default sheet skips hidden sheets; a hidden sheet can still be named', async () => {
+    const wb = new ExcelJS.Workbook();
+    const h = wb.addWorksheet('隐藏');
+    h.state = 'hidden';
+    h.addRow(['secret']);
+    wb.addWorksheet('可见').addRow(['shown']);
+    const f = tmpFile('hidden.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    const src = await open(f);
+    expect(src.sheet).toBe('可见');
+    expect(await src.preview(1)).toEqual([['shown']]);
+    expect((await open(f, { sheet: '隐藏' })).sheet).toBe('隐藏');
+  });
+});
