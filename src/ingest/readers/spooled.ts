@@ -121,23 +121,46 @@ export abstract class SpooledSource implements OpenedSource {
     return { rowsRead: st.rowsRead };
   }
 
-  /** Fill merged cells below the header with their top-left value. */
+  /**
+   * Fill merged cells below the header with their top-left value: the ranges go into a temp table (values of
+   * top-left cells in the preview cache bound from JS, the others looked up in the stage table), then one
+   * range-join UPDATE per column.
+   */
   private async applyMerges(db: Db, opts: LoadOptions): Promise<void> {
     const st = this.state!;
+    const merges = st.merges.filter((m) => m.r2 > opts.headerRow && m.c1 <= opts.ncols);
+    if (!merges.length) return;
     const t = quoteIdent(opts.stageTable);
-    for (const m of st.merges) {
-      if (m.r2 <= opts.headerRow || m.c1 > opts.ncols) continue;
-      let v: string | undefined;
-      if (m.r1 <= st.head.length && m.r1 <= HEAD_CACHE) v = st.head[m.r1 - 1]?.[m.c1 - 1];
-      else v = (await db.scalar<string>(`select c${m.c1} from ${t} where _row = $r`, { r: m.r1 })) ?? undefined;
-      if (!v) continue;
-      for (let c = m.c1; c <= Math.min(m.c2, opts.ncols); c++) {
+    const mt = quoteIdent(`_x_merges_${process.pid}_${Date.now()}`);
+    await db.run(`create or replace temp table ${mt} (r1 integer, c1 integer, r2 integer, c2 integer, v varchar)`);
+    try {
+      for (let i = 0; i < merges.length; i += 200) {
+        const batch = merges.slice(i, i + 200);
+        const params: (number | string | null)[] = [];
+        const values = batch.map((m, k) => {
+          const v = m.r1 <= st.head.length ? (st.head[m.r1 - 1]?.[m.c1 - 1] ?? '') : null;
+          params.push(m.r1, m.c1, m.r2, Math.min(m.c2, opts.ncols), v);
+          const b = k * 5;
+          return `($${b + 1}::integer, $${b + 2}::integer, $${b + 3}::integer, $${b + 4}::integer, $${b + 5}::varchar)`;
+        });
+        await db.run(`insert into ${mt} values ${values.join(', ')}`, params, 'merged ranges');
+      }
+      const firstCols = [...new Set(merges.filter((m) => m.r1 > st.head.length).map((m) => m.c1))];
+      for (const c of firstCols) {
+        await db.run(`update ${mt} set v = s.c${c} from ${t} s where ${mt}.v is null and ${mt}.c1 = ${c} and s._row = ${mt}.r1`, undefined, 'merged values');
+      }
+      const maxCol = Math.min(opts.ncols, Math.max(...merges.map((m) => m.c2)));
+      const minCol = Math.min(...merges.map((m) => m.c1));
+      for (let c = minCol; c <= maxCol; c++) {
         await db.run(
-          `update ${t} set c${c} = $v where _row between $a and $b and (c${c} is null or c${c} = '') and not (_row = $r1 and ${c} = ${m.c1})`,
-          { v, a: Math.max(m.r1, opts.headerRow + 1), b: m.r2, r1: m.r1 },
+          `update ${t} set c${c} = m.v from ${mt} m where m.c1 <= ${c} and ${c} <= m.c2 and ${t}._row between m.r1 and m.r2 ` +
+            `and (${t}.c${c} is null or ${t}.c${c} = '') and not (${t}._row = m.r1 and m.c1 = ${c}) and coalesce(m.v, '') <> ''`,
+          undefined,
           'fill merged cells',
         );
       }
+    } finally {
+      await db.run(`drop table if exists ${mt}`);
     }
   }
 

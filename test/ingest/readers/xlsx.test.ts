@@ -141,3 +141,17 @@ describe('XLSX defaults', () => {
     expect((await open(f, { sheet: '隐藏' })).sheet).toBe('隐藏');
   });
 });
+
+describe('XLSX merges far below the header', () => {
+  it('fills vertical merges beyond the preview cache from the stage table', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('s');
+    ws.addRow(['村', '姓名']);
+    for (let i = 0; i < 1100; i++) ws.addRow([i >= 1049 && i <= 1051 && i !== 1049 ? null : `村${i}`, `人${i}`]);
+    ws.mergeCells('A1051:A1053');
+    const f = tmpFile('far-merge.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    const l = await load(f, { headerRow: 1, ncols: 2 });
+    expect(l.rowsRead).toBe(1101);
+    expect(l.cells.slice(1048, 1053).map((r) => r[2])).toEqual(['村1048', '村1049', '村1049', '村1049', '村1052']);
+  });
+});
