@@ -209,6 +209,8 @@ export interface ScanResult {
   cr: number;
   invalidUtf8: boolean;
   bytes: number;
+  /** longest record in bytes (for DuckDB's max_line_size) */
+  maxRecordBytes: number;
 }
 
 /**
@@ -231,6 +233,7 @@ export class CsvScanner {
     cr: 0,
     invalidUtf8: false,
     bytes: 0,
+    maxRecordBytes: 0,
   };
   stopped = false;
 
@@ -288,6 +291,7 @@ export class CsvScanner {
       r.records++;
       if (tok.blank) r.blankRecords.push(r.records);
       else if (tok.nfields > r.maxFields) r.maxFields = tok.nfields;
+      if (tok.end - tok.start > r.maxRecordBytes) r.maxRecordBytes = tok.end - tok.start;
       if (tok.multiline) r.multiline = true;
       if (tok.badQuoting) r.badQuoting = true;
       if (tok.stray) r.stray = true;

@@ -159,7 +159,7 @@ export class CsvSource implements OpenedSource {
         `create or replace temp table ${quoteIdent(raw)} as select * from read_csv(${quoteLiteral(file)}, header=false, auto_detect=false, ` +
           `delim=${quoteLiteral(this.delimiter)}, quote='"', escape='"', new_line=${quoteLiteral(scan.crlf > 0 ? '\\r\\n' : '\\n')}, ` +
           `columns=${colsStruct(names)}, null_padding=true, parallel=${scan.multiline ? 'false' : 'true'}, ` +
-          `max_line_size=${256 * 1024 * 1024}, encoding='utf-8')`,
+          `max_line_size=${maxLineSize(scan.maxRecordBytes)}, encoding='utf-8')`,
         undefined,
         'read_csv',
       );
@@ -266,7 +266,7 @@ export class CsvSource implements OpenedSource {
     await writer.close();
     const tmp = `_x_csv_norm_${process.pid}_${Date.now()}`;
     try {
-      await readNormalized(db, norm, writer.width, tmp);
+      await readNormalized(db, norm, writer.width, tmp, writer.maxLine);
       await createStage(db, {
         src: quoteIdent(tmp),
         width: writer.width,
@@ -285,6 +285,11 @@ export class CsvSource implements OpenedSource {
   async close(): Promise<void> {
     removeQuietly(this.tmpDir);
   }
+}
+
+/** DuckDB's default max_line_size is 2 MB; a bigger limit costs buffer memory, so raise it only when needed. */
+export function maxLineSize(longest: number): number {
+  return Math.max(2097152, Math.ceil((longest + 1024) * 1.25));
 }
 
 function jsReason(s: ScanResult): string | null {

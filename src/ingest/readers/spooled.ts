@@ -58,7 +58,7 @@ export abstract class SpooledSource implements OpenedSource {
   sheet: string | null = null;
   protected abstract readonly errorPrefix: string;
   private tmpDir: string | null = null;
-  private state: { file: string; width: number; rowsRead: number; head: string[][]; merges: MergeRange[] } | null = null;
+  private state: { file: string; width: number; maxLine: number; rowsRead: number; head: string[][]; merges: MergeRange[] } | null = null;
   private pending: Promise<void> | null = null;
 
   /** Emit every row of the sheet/file through spool.row(), in increasing row order. */
@@ -86,7 +86,7 @@ export abstract class SpooledSource implements OpenedSource {
         const head = sp.head.slice(0, sp.lastRow);
         for (let i = 0; i < head.length; i++) if (!head[i]) head[i] = [];
         fillMerges(head, res.merges);
-        this.state = { file, width: writer.width, rowsRead: sp.lastRow, head, merges: res.merges };
+        this.state = { file, width: writer.width, maxLine: writer.maxLine, rowsRead: sp.lastRow, head, merges: res.merges };
       })();
       this.pending.catch(() => undefined);
     }
@@ -103,7 +103,7 @@ export abstract class SpooledSource implements OpenedSource {
     const st = this.state!;
     const tmp = `_x_spool_${process.pid}_${Date.now()}`;
     try {
-      await readNormalized(db, st.file, st.width, tmp);
+      await readNormalized(db, st.file, st.width, tmp, st.maxLine);
       await createStage(db, {
         src: quoteIdent(tmp),
         width: st.width,

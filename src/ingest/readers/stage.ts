@@ -38,6 +38,8 @@ export class NormalizedCsvWriter {
   private bufLen = 0;
   width = 0;
   rows = 0;
+  /** longest line written, in UTF-16 units (≈ bytes for sizing DuckDB's max_line_size) */
+  maxLine = 0;
   private failed: Error | null = null;
 
   constructor(readonly file: string) {
@@ -57,6 +59,7 @@ export class NormalizedCsvWriter {
     if (last > this.width) this.width = last;
     this.rows++;
     line += '\n';
+    if (line.length > this.maxLine) this.maxLine = line.length;
     this.buf.push(line);
     this.bufLen += line.length;
     if (this.bufLen > 4 << 20) return this.flush();
@@ -88,13 +91,13 @@ export function fieldNames(width: number): string[] {
 const BIG_LINE = 256 * 1024 * 1024;
 
 /** read_csv of a normalized temp file into a temp table `_row,_error,_raw,f1..fW`. */
-export async function readNormalized(db: Db, file: string, width: number, tmpTable: string): Promise<void> {
+export async function readNormalized(db: Db, file: string, width: number, tmpTable: string, maxLine = BIG_LINE / 3): Promise<void> {
   const names = ['_row', '_error', '_raw', ...fieldNames(width)];
   const types = ['INTEGER', 'VARCHAR', 'VARCHAR', ...fieldNames(width).map(() => 'VARCHAR')];
   await db.run(
     `create or replace temp table ${quoteIdent(tmpTable)} as select * from read_csv(${quoteLiteral(file)}, header=false, auto_detect=false, ` +
       `delim=',', quote='"', escape='"', new_line='\\n', columns=${colsStruct(names, types)}, null_padding=true, parallel=false, ` +
-      `max_line_size=${BIG_LINE}, encoding='utf-8')`,
+      `max_line_size=${Math.min(BIG_LINE, Math.max(2097152, Math.ceil(maxLine * 3 + 1024)))}, encoding='utf-8')`,
     undefined,
     'read normalized rows',
   );

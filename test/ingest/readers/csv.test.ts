@@ -230,3 +230,15 @@ describe('progress', () => {
     db.close();
   });
 });
+
+describe('long fields', () => {
+  it('a 3 MB cell loads on both paths (max_line_size raised only when needed)', async () => {
+    const big = '长'.repeat(1_000_000);
+    for (const [name, extra] of [['long.csv', ''], ['long-js.csv', '\n1,5"x']] as const) {
+      const f = tmpFile(name, `a,b\n1,"${big}"\n2,x${extra}\n`);
+      const l = await load(f, { headerRow: 1, ncols: 2 });
+      expect(String(l.cells[0][3]).length).toBe(1_000_000);
+      expect(l.cells[1]).toEqual([3, null, '2', 'x']);
+    }
+  });
+});
