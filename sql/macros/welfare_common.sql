@@ -20,8 +20,8 @@ create or replace macro xc_asset_until(status, deregister_date) as
          when xc_asset_ended(status) then null
          else xc_far_future() end;
 
--- 低保 payments in the subsidy table: 城乡低保金, 农村低保, 最低生活保障金 …
-create or replace macro xc_is_dibao_subsidy(t) as coalesce(regexp_matches(t, '低保|最低生活保障'), false);
+-- Money paid from the 低保/特困 roster in the subsidy table: 城乡低保金, 农村低保, 最低生活保障金, 特困人员供养金 …
+create or replace macro xc_is_dibao_subsidy(t) as coalesce(regexp_matches(t, '低保|最低生活保障|特困'), false);
 
 -- Full years of age on a date (a birthday counts from that day on; 29 Feb birthdays turn on 1 Mar in common years).
 create or replace macro xc_age_on(birth, d) as
