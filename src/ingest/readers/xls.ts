@@ -12,7 +12,8 @@
  *  - So SheetJS runs ONLY for .xls/HTML-xls (never for .xlsx, which exceljs reads), ONLY in a short-lived child
  *    process (xls-worker.cjs) that gets the path and returns plain JSON: a polluted Object.prototype dies with
  *    the child and cannot reach the main process; the parent parses the JSON and turns every cell into a string
- *    itself. A wall-clock timeout kills the child (ReDoS), a heap cap bounds memory, and files above
+ *    itself. The child runs with --frozen-intrinsics (Object.prototype cannot be polluted even inside it) and
+ *    --disallow-code-generation-from-strings. A wall-clock timeout kills the child (ReDoS), a heap cap bounds memory, and files above
  *    XLS_MAX_BYTES are refused (BIFF8 holds at most 65,536 rows, so real .xls exports are small).
  * HTML-disguised .xls is decoded in the child as UTF-8 when valid, else by its <meta charset>, else GB18030, and
  * read with raw:true so ID numbers stay text. Tab-separated text saved as ".xls" goes to the CSV reader instead.
@@ -31,6 +32,8 @@ import { makeTempDir, removeQuietly } from './stage.js';
 export const XLS_MAX_BYTES = 100 * 1024 * 1024;
 export const XLS_TIMEOUT_MS = 120_000;
 const WORKER = fileURLToPath(new URL('./xls-worker.cjs', import.meta.url));
+/** heap cap; built-in prototypes frozen (a prototype-pollution write fails instead of spreading); no eval */
+const WORKER_FLAGS = ['--max-old-space-size=3072', '--frozen-intrinsics', '--disallow-code-generation-from-strings', '--no-warnings'];
 
 type WorkerCell = null | string | number | boolean | { d: number } | { e: string } | { iso: string };
 interface WorkerResult {
@@ -69,7 +72,7 @@ export async function runXlsWorker(file: string, sheet: string | number | undefi
   const out = path.join(dir, 'out.json');
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--max-old-space-size=3072', WORKER, file, JSON.stringify(sheet ?? null), out], {
+      const child = spawn(process.execPath, [...WORKER_FLAGS, WORKER, file, JSON.stringify(sheet ?? null), out], {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { PATH: process.env.PATH ?? '', TZ: 'UTC' },
       });

@@ -72,6 +72,12 @@ describe('XLS reader (SheetJS in a child process)', () => {
     expect(l.cells).toEqual([[2, null, '张三', '320922198001011234']]);
   });
 
+  it('the worker is killed on timeout (ReDoS guard) and the main process stays clean', async () => {
+    const { runXlsWorker } = await import('../../../src/ingest/readers/xls.js');
+    await expect(runXlsWorker(xls, undefined, 1)).rejects.toThrow(/timed out/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('corrupt OLE file is bad_xls', async () => {
     const f = tmpFile('bad.xls', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1000, 3)]));
     expect(code(await open(f).catch((x) => x))).toBe('ingest.bad_xls');
