@@ -59,7 +59,10 @@ CREATE OR REPLACE MACRO xc__id_upgrade(c) AS CASE
   ELSE c END;
 
 -- normalized id text (see src/README.md); NULL if blank
-CREATE OR REPLACE MACRO xc_norm_id(s) AS xc__id_upgrade(xc__id_clean(s));
+-- (fast path: an id that is already 17 digits + digit or X is returned as is, as the general path would)
+CREATE OR REPLACE MACRO xc_norm_id(s) AS CASE
+  WHEN regexp_full_match(s, '[0-9]{17}[0-9X]') THEN s
+  ELSE xc__id_upgrade(xc__id_clean(s)) END;
 
 -- birth date of an 18-character id (17 digits + digit or X): a real calendar date within 1880-01-01..today, else NULL
 CREATE OR REPLACE MACRO xc_id_birth(id) AS CASE
@@ -85,10 +88,13 @@ CREATE OR REPLACE MACRO xc_id_valid(id) AS coalesce(CASE
 
 -- half-width, every whitespace/invisible character removed, middle-dot variants (• ・ ‧ ･ ∙ ⋅ ⸱ ·(U+0387)) -> '·'
 -- (U+00B7), and '.'/'。' between two Han characters -> '·' (买买提.艾力); NULL if nothing is left
-CREATE OR REPLACE MACRO xc_norm_name(s) AS nullif(regexp_replace(regexp_replace(
+-- (fast path: text made only of Han characters is already normalized)
+CREATE OR REPLACE MACRO xc_norm_name(s) AS CASE
+  WHEN regexp_full_match(s, '\p{Han}+') THEN s
+  ELSE nullif(regexp_replace(regexp_replace(
     regexp_replace(xc_halfwidth(s), '[\s\p{Z}\p{Cc}\p{Cf}]+', '', 'g'),
     '[\x{2022}\x{30FB}\x{2027}\x{FF65}\x{2219}\x{22C5}\x{2E31}\x{0387}]', '·', 'g'),
-  '(\p{Han})[.。](\p{Han})', '\1·\2', 'g'), '');
+  '(\p{Han})[.。](\p{Han})', '\1·\2', 'g'), '') END;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Dates
@@ -148,21 +154,28 @@ CREATE OR REPLACE MACRO xc__number_text(s) AS regexp_replace(replace(replace(
 
 -- DECIMAL(18,2), rounded half away from zero; NULL if blank or not a number (or too large)
 -- (an exponent is accepted only as Excel writes big numbers: E+nn)
-CREATE OR REPLACE MACRO xc_parse_money(s) AS list_transform([xc__money_text(s)], lambda xc_t: CASE
+-- (fast path: plain digits with an optional fraction are cast directly)
+CREATE OR REPLACE MACRO xc_parse_money(s) AS CASE
+  WHEN regexp_full_match(s, '-?[0-9]+(?:\.[0-9]+)?') THEN try_cast(s AS DECIMAL(18, 2))
+  ELSE list_transform([xc__money_text(s)], lambda xc_t: CASE
   WHEN regexp_full_match(xc_t, '[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]\+?[0-9]{1,2})?')
-  THEN try_cast(xc_t AS DECIMAL(18, 2)) END)[1];
+  THEN try_cast(xc_t AS DECIMAL(18, 2)) END)[1] END;
 
 -- DOUBLE; NULL if blank, not a number or out of range (1e400)
-CREATE OR REPLACE MACRO xc_parse_number(s) AS list_transform([xc__number_text(s)], lambda xc_t: CASE
+CREATE OR REPLACE MACRO xc_parse_number(s) AS CASE
+  WHEN regexp_full_match(s, '-?[0-9]{1,15}(?:\.[0-9]+)?') THEN try_cast(s AS DOUBLE)
+  ELSE list_transform([xc__number_text(s)], lambda xc_t: CASE
   WHEN regexp_full_match(xc_t, '[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?')
-  THEN nullif(nullif(try_cast(xc_t AS DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) END)[1];
+  THEN nullif(nullif(try_cast(xc_t AS DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) END)[1] END;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Bank accounts and periods
 -- ---------------------------------------------------------------------------------------------------------
 
 -- digits only (after half-width); NULL if there are none
-CREATE OR REPLACE MACRO xc_norm_account(s) AS nullif(regexp_replace(xc_halfwidth(s), '[^0-9]+', '', 'g'), '');
+CREATE OR REPLACE MACRO xc_norm_account(s) AS CASE
+  WHEN regexp_full_match(s, '[0-9]+') THEN s
+  ELSE nullif(regexp_replace(xc_halfwidth(s), '[^0-9]+', '', 'g'), '') END;
 
 -- 'YYYY-MM' when the text is a month or a date (2023-03, 2023年3月, 202303, 2023.3, 2023/03, 2023-03-05, an Excel
 -- serial of 5 digits); otherwise the trimmed text; NULL if blank. A bare number of up to 4 digits stays text.
