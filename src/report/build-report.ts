@@ -343,7 +343,7 @@ export async function buildReport(db: Db, outFile: string, opts: ReportOptions):
     title,
     bodyHtml: body,
     jsonBlocks: blocks,
-    clientScripts: ['charts.js', 'report.js'],
+    clientScripts: ['report.js', 'charts.js'],
     withVega: true,
     withFuse: true,
   });

@@ -5,7 +5,8 @@
  * town, village, unit) become small integers into a dictionary, with pinyin initials precomputed for names
  * and dictionary entries so the page can search 张三 by `zs`. Evidence is split off into chunks of
  * EVIDENCE_CHUNK leads, each its own JSON script block parsed only when a lead of that chunk is opened;
- * evidence records are encoded as [table, file, row, keyset, ...values] against shared dictionaries.
+ * evidence records are encoded as [table, file, row, keyset, ...values] against shared dictionaries, the
+ * values as indexes into the chunk's own string table (ids, names, types and dates repeat within a lead).
  * 'rows' (plain JSON objects, evidence inline) exists only to measure what the encoding saves.
  */
 import { pinyin } from 'pinyin-pro';
@@ -168,6 +169,7 @@ export function encodeLeads(rows: LeadRow[], maskIds: boolean, format: 'columnar
   const evTable = new Dict();
   const evFile = new Dict();
   const evKeys = new Dict();
+  const dates = new Dict();
   const n = rows.length;
   const cols = {
     id: new Array<string>(n),
@@ -182,12 +184,15 @@ export function encodeLeads(rows: LeadRow[], maskIds: boolean, format: 'columnar
     py: new Array<string>(n),
     hh: new Array<string | null>(n),
     amount: new Array<number | null>(n),
-    ps: new Array<string | null>(n),
-    pe: new Array<string | null>(n),
+    ps: new Array<number>(n),
+    pe: new Array<number>(n),
     desc: new Array<string | null>(n),
     nev: new Array<number>(n),
   };
-  const chunks: unknown[][] = [];
+  // Evidence chunks: {s: strings of the chunk, r: per lead [[table, file, row, keyset, ...value indexes]]}.
+  // Interning per chunk pays off because a lead's records repeat the same id, name, type and dates.
+  const chunks: { s: string[]; r: unknown[][] }[] = [];
+  let chunkStrings = new Dict();
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     const ruleKey = `${r.rule_id ?? ''}\u0000${r.rule_name ?? ''}\u0000${r.category ?? ''}`;
@@ -205,18 +210,28 @@ export function encodeLeads(rows: LeadRow[], maskIds: boolean, format: 'columnar
     cols.py[i] = pinyinInitials(r.subject_name);
     cols.hh[i] = m(r.household_key);
     cols.amount[i] = r.amount == null ? null : Number(r.amount);
-    cols.ps[i] = r.period_start;
-    cols.pe[i] = r.period_end;
+    cols.ps[i] = dates.id(r.period_start);
+    cols.pe[i] = dates.id(r.period_end);
     cols.desc[i] = m(r.description);
     const ev = parseEvidence(r.evidence).map((e) => {
       const fields = e.fields && typeof e.fields === 'object' ? (e.fields as Record<string, unknown>) : {};
       const keys = Object.keys(fields);
       const row = e.source_row == null || e.source_row === '' ? null : Number(e.source_row);
-      return [evTable.id(fieldText(e.table)), evFile.id(m(fieldText(e.source_file))), Number.isFinite(row) ? row : fieldText(e.source_row), evKeys.id(JSON.stringify(keys)), ...keys.map((k) => m(fieldText(fields[k])))];
+      return [
+        evTable.id(fieldText(e.table)),
+        evFile.id(m(fieldText(e.source_file))),
+        Number.isFinite(row) ? row : fieldText(e.source_row),
+        evKeys.id(JSON.stringify(keys)),
+        ...keys.map((k) => chunkStrings.id(m(fieldText(fields[k])))),
+      ];
     });
     cols.nev[i] = ev.length;
     const c = Math.floor(i / EVIDENCE_CHUNK);
-    (chunks[c] ??= []).push(ev);
+    if (!chunks[c]) {
+      chunkStrings = new Dict();
+      chunks[c] = { s: chunkStrings.values, r: [] };
+    }
+    chunks[c].r.push(ev);
   }
   return {
     main: {
@@ -237,6 +252,7 @@ export function encodeLeads(rows: LeadRow[], maskIds: boolean, format: 'columnar
         evTable: evTable.values,
         evFile: evFile.values,
         evKeys: evKeys.values.map((k) => JSON.parse(k) as string[]),
+        date: dates.values,
       },
       cols,
     },

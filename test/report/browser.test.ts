@@ -155,6 +155,9 @@ describe('report.html in Chromium', { timeout: 90_000 }, () => {
       await p.fill('#q', 'oynn'); // 欧阳娜娜
       await p.waitForFunction((n) => [...document.querySelectorAll('#lead-body td.name')].some((td) => td.textContent === n), KNOWN.name);
 
+      await p.fill('#q', '欧阳娜拿'); // a typo: no literal match, fuse.js finds it
+      await p.waitForFunction((n) => [...document.querySelectorAll('#lead-body td.name')].some((td) => td.textContent === n), KNOWN.name);
+
       await p.fill('#q', KNOWN.id.slice(-4));
       await p.waitForFunction((k) => [...document.querySelectorAll('#lead-body td.key')].some((td) => td.textContent === k), KNOWN.masked);
       const keys = await p.$$eval('#lead-body td.key', (tds) => tds.map((t) => t.textContent ?? ''));

@@ -36,22 +36,24 @@
   function fromColumnar(d) {
     var c = d.cols, dict = d.dict;
     var evCache = {};
+    var date = function (k) { return k >= 0 ? dict.date[k] : null; };
     return {
       n: d.n, id: c.id, rule: c.rule, sev: c.sev, score: c.score, town: c.town, village: c.village, unit: c.unit,
-      key: c.key, name: c.name, py: c.py, hh: c.hh, amount: c.amount, ps: c.ps, pe: c.pe, desc: c.desc,
+      key: c.key, name: c.name, py: c.py, hh: c.hh, amount: c.amount, ps: c.ps.map(date), pe: c.pe.map(date), desc: c.desc,
       rules: dict.rule, rulePy: dict.rulePy, sevs: dict.sev, towns: dict.town, townPy: dict.townPy,
       villages: dict.village, villagePy: dict.villagePy, units: dict.unit, unitPy: dict.unitPy,
       evidence: function (i) {
         var k = Math.floor(i / d.chunk);
-        if (!evCache[k]) evCache[k] = readJson('xc-ev-' + k) || [];
-        var recs = evCache[k][i - k * d.chunk] || [];
+        if (!evCache[k]) evCache[k] = readJson('xc-ev-' + k) || { s: [], r: [] };
+        var chunk = evCache[k];
+        var recs = chunk.r[i - k * d.chunk] || [];
         return recs.map(function (r) {
           var keys = dict.evKeys[r[3]] || [];
           return {
             table: r[0] >= 0 ? dict.evTable[r[0]] : '',
             file: r[1] >= 0 ? dict.evFile[r[1]] : '',
             row: r[2],
-            fields: keys.map(function (key, j) { return [key, r[4 + j]]; })
+            fields: keys.map(function (key, j) { var v = r[4 + j]; return [key, v >= 0 ? chunk.s[v] : null]; })
           };
         });
       }
@@ -123,39 +125,53 @@
   var view = [];
 
   // ---- search
-  var fuse = null;
+  // Each lead gets one lower-case haystack (name, pinyin initials, subject key, place, unit, rule and their
+  // initials). A query that occurs literally in some haystacks returns those leads (fast and exact: an ID tail,
+  // a name, a village); otherwise fuse.js does the fuzzy match (typos, partial pinyin). Both are built lazily
+  // on the first search, so they cost nothing before the analyst types.
+  var hay = null, fuse = null;
+  function buildHay() {
+    hay = new Array(L.n);
+    for (var i = 0; i < L.n; i++) {
+      var t = L.town[i], v = L.village[i], u = L.unit[i], r = L.rule[i];
+      hay[i] = [L.name[i] || '', L.py[i] || '', L.key[i] || '', L.hh[i] || '',
+        u >= 0 ? L.units[u] + ' ' + L.unitPy[u] : '', t >= 0 ? L.towns[t] + ' ' + L.townPy[t] : '',
+        v >= 0 ? L.villages[v] + ' ' + L.villagePy[v] : '', r >= 0 && L.rules[r] ? L.rules[r][1] + ' ' + (L.rulePy[r] || '') : ''
+      ].join('\u0001').toLowerCase();
+    }
+  }
   function buildFuse() {
     var docs = new Array(L.n);
     for (var i = 0; i < L.n; i++) {
-      var t = L.town[i], v = L.village[i], u = L.unit[i], r = L.rule[i];
+      var t = L.town[i], v = L.village[i], u = L.unit[i];
       docs[i] = {
         n: L.name[i] || '',
         p: L.py[i] || '',
         k: L.key[i] || '',
-        o: [u >= 0 ? L.units[u] + ' ' + L.unitPy[u] : '', t >= 0 ? L.towns[t] + ' ' + L.townPy[t] : '', v >= 0 ? L.villages[v] + ' ' + L.villagePy[v] : ''].join(' '),
-        r: r >= 0 && L.rules[r] ? L.rules[r][1] + ' ' + (L.rulePy[r] || '') : ''
+        o: (u >= 0 ? L.units[u] : '') + ' ' + (t >= 0 ? L.towns[t] : '') + ' ' + (v >= 0 ? L.villages[v] : '')
       };
     }
     return new Fuse(docs, {
-      keys: [{ name: 'n', weight: 3 }, { name: 'p', weight: 2 }, { name: 'k', weight: 2 }, { name: 'o', weight: 1 }, { name: 'r', weight: 1 }],
-      threshold: 0.3, ignoreLocation: true, includeScore: false, minMatchCharLength: 1
+      keys: [{ name: 'n', weight: 3 }, { name: 'p', weight: 2 }, { name: 'k', weight: 2 }, { name: 'o', weight: 1 }],
+      threshold: 0.34, ignoreLocation: true, includeScore: false
     });
   }
   function search(q) {
-    q = q.trim();
+    q = q.trim().toLowerCase();
     if (!q) return null;
-    var lower = q.toLowerCase();
-    // Digits (an ID tail, a voucher number) must match exactly, not approximately.
-    if (/^[0-9xX*\-|]+$/.test(q)) {
-      var hits = [];
-      for (var i = 0; i < L.n; i++) {
-        if ((L.key[i] && L.key[i].toLowerCase().indexOf(lower) >= 0) || (L.hh[i] && L.hh[i].toLowerCase().indexOf(lower) >= 0) ||
-            (L.desc[i] && L.desc[i].toLowerCase().indexOf(lower) >= 0)) hits.push(i);
-      }
-      return hits;
+    if (!hay) buildHay();
+    var exact = [], inName = [];
+    for (var i = 0; i < L.n; i++) {
+      var at = hay[i].indexOf(q);
+      if (at < 0) continue;
+      // matches in the name or its initials rank first
+      if (at < (L.name[i] || '').length + (L.py[i] || '').length + 2) inName.push(i); else exact.push(i);
     }
+    if (inName.length || exact.length) return inName.concat(exact);
+    // Digits (an ID tail, a voucher number) must match literally, never approximately.
+    if (/^[0-9x*|-]+$/.test(q)) return [];
     if (!fuse) fuse = buildFuse();
-    return fuse.search(lower).map(function (r) { return r.refIndex; });
+    return fuse.search(q).map(function (r) { return r.refIndex; });
   }
 
   function selected(id) { var v = $(id).value; return v === '' ? null : v; }
@@ -345,4 +361,7 @@
   render();
   window.xcReadyAt = performance.now();
   document.body.setAttribute('data-ready', '1');
+  // Build the literal-search haystack while the analyst is still reading, so the first search is quick.
+  var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 300); };
+  idle(function () { if (!hay) buildHay(); });
 })();
