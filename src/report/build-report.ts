@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import type { Db } from '../db/connection.js';
 import { escapeHtml as h, jsonForScript, renderPage, type JsonBlock } from './html.js';
 import { buildCharts, VEGA_LOCALE, type BuiltChart } from './charts.js';
-import { encodeLeads, readLeads } from './lead-data.js';
+import { encodeLeads, readLeads, tableLabels } from './lead-data.js';
 import { maskIdsInText } from './mask.js';
 
 export interface ReportOptions {
@@ -73,11 +73,13 @@ function valueText(v: unknown): string {
   return String(v);
 }
 
-function table(headers: string[], rows: string[][], cls = ''): string {
+/** A static table; `rows` hold trusted markup (every data value already escaped); `numeric` columns align right. */
+function table(headers: string[], rows: string[][], cls = '', numeric: number[] = []): string {
   if (!rows.length) return '<p class="muted">（无）</p>';
+  const td = (k: number) => (numeric.includes(k) ? '<td class="num">' : '<td>');
   return (
-    `<div class="table-wrap"><table class="static ${cls}"><thead><tr>${headers.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>` +
-    rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('') +
+    `<div class="table-wrap"><table class="static ${cls}"><thead><tr>${headers.map((x, k) => `<th${numeric.includes(k) ? ' class="num"' : ''}>${h(x)}</th>`).join('')}</tr></thead><tbody>` +
+    rows.map((r) => `<tr>${r.map((c, k) => `${td(k)}${c}</td>`).join('')}</tr>`).join('') +
     '</tbody></table></div>'
   );
 }
@@ -128,6 +130,13 @@ interface ManifestInput {
   skipped?: Record<string, unknown>;
 }
 
+const TABLE_ZH = tableLabels();
+/** Chinese table name with the canonical name beneath it. */
+function tableCell(name: string): string {
+  const zh = TABLE_ZH[name];
+  return zh ? `${h(zh)}<br><code>${h(name)}</code>` : h(name);
+}
+
 function summarySection(run: RunRow | undefined, rejects: Awaited<ReturnType<typeof readRejectReasons>>, ruleRuns: RuleRunRow[], leadCount: number, leadAmount: number, maskIds: boolean): string {
   const m = (s: string) => (maskIds ? maskIdsInText(s) : s);
   const manifest = (parseJson(run?.manifest) ?? {}) as { inputs?: ManifestInput[] };
@@ -171,24 +180,27 @@ function summarySection(run: RunRow | undefined, rejects: Awaited<ReturnType<typ
         const read = Number(x.rows_read);
         const ok = read === Number(x.rows_loaded) + Number(x.rows_rejected) + Number(x.rows_skipped);
         return [
-          h(valueText(x.table)),
+          tableCell(valueText(x.table)),
           `<span class="path">${h(m(valueText(x.path)))}${x.sheet ? ` [${h(m(valueText(x.sheet)))}]` : ''}</span>`,
-          `<span class="num">${h(num(x.rows_read))}</span>${ok ? '' : ' <span class="warn" title="读取≠入库+拒收+跳过">⚠</span>'}`,
-          `<span class="num">${h(num(x.rows_loaded))}</span>`,
-          `<span class="num">${h(num(x.rows_rejected))}</span>`,
-          `<span class="num">${h(num(x.rows_skipped))}</span>`,
+          `${h(num(x.rows_read))}${ok ? '' : ' <span class="warn" title="读取≠入库+拒收+跳过">⚠</span>'}`,
+          `${h(num(x.rows_loaded))}`,
+          `${h(num(x.rows_rejected))}`,
+          `${h(num(x.rows_skipped))}`,
           h(skText),
           h(valueText(x.encoding)),
         ];
       }),
       'accounting',
+      [2, 3, 4, 5],
     ),
   );
   parts.push('<h3>拒收原因</h3>');
   parts.push(
     table(
       ['数据表', '原因', '代码', '行数'],
-      rejects.map((r) => [h(r.table_name), h(m(r.reason_zh ?? '')), `<code>${h(r.reason_code)}</code>`, `<span class="num">${h(num(r.n))}</span>`]),
+      rejects.map((r) => [tableCell(r.table_name ?? ''), h(m(r.reason_zh ?? '')), `<code>${h(r.reason_code)}</code>`, `${h(num(r.n))}`]),
+      '',
+      [3],
     ),
   );
   parts.push('<h3>运行的规则</h3>');
@@ -200,9 +212,11 @@ function summarySection(run: RunRow | undefined, rejects: Awaited<ReturnType<typ
         h(CATEGORY_ZH[r.category ?? ''] ?? r.category ?? ''),
         h(SEVERITY_ZH[r.severity ?? ''] ?? r.severity ?? ''),
         paramsText(r.params, maskIds),
-        `<span class="num">${h(num(r.leads))}</span>`,
-        `<span class="num">${r.seconds == null ? '' : h(Number(r.seconds).toFixed(2))}</span>`,
+        `${h(num(r.leads))}`,
+        `${r.seconds == null ? '' : h(Number(r.seconds).toFixed(2))}`,
       ]),
+      '',
+      [4, 5],
     ),
   );
   if (skipped.length) {
@@ -218,7 +232,11 @@ function paramsText(params: string | null, maskIds: boolean): string {
   if (!p || typeof p !== 'object' || Array.isArray(p)) return p == null ? '' : h(valueText(p));
   const entries = Object.entries(p as Record<string, unknown>);
   if (!entries.length) return '<span class="muted">无</span>';
-  return entries.map(([k, v]) => `<code>${h(k)}</code> = ${h(maskIds ? maskIdsInText(valueText(v)) : valueText(v))}`).join('<br>');
+  const shown = (v: unknown) => {
+    const t = valueText(v);
+    return t === '' ? '（空）' : maskIds ? maskIdsInText(t) : t;
+  };
+  return entries.map(([k, v]) => `<code>${h(k)}</code> = ${h(shown(v))}`).join('<br>');
 }
 
 function methodologySection(ruleRuns: RuleRunRow[], maskIds: boolean): string {
@@ -290,7 +308,7 @@ const LEADS_SECTION = `<section id="leads"><h2>线索清单</h2>
   <select id="f-unit" aria-label="单位"><option value="">全部单位</option></select>
   <button id="reset" type="button">清除条件</button>
 </div>
-<div class="table-status"><span id="count"></span><span class="hint">点击一行查看证据记录；点击表头排序。</span></div>
+<div class="table-status"><span id="count"></span><span class="hint">点击一行查看证据记录；点击表头排序。</span><span class="print-only">打印件只包含当前页的线索；完整清单见 leads.xlsx。</span></div>
 <div class="table-wrap"><table id="lead-table" class="leads">
 <thead><tr>
   <th data-sort="score" class="num">得分</th><th data-sort="sev">风险</th><th data-sort="rule">规则</th>
