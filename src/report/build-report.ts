@@ -279,7 +279,7 @@ function methodologySection(ruleRuns: RuleRunRow[], maskIds: boolean): string {
   return parts.join('\n');
 }
 
-function chartsSection(charts: BuiltChart[]): string {
+function chartsSection(charts: BuiltChart[], failed: { name: string; title: string; message: string }[]): string {
   const block = (list: BuiltChart[]) =>
     list.map((c) => `<figure class="chart-box chart-${h(c.name)}"><div class="chart" id="chart-${h(c.name)}" data-chart="${h(c.name)}" aria-label="${h(c.title)}"></div></figure>`).join('\n');
   const leads = charts.filter((c) => c.section === 'leads');
@@ -293,6 +293,13 @@ function chartsSection(charts: BuiltChart[]): string {
       ? `<p class="note">本福特定律：自然形成的金额首位数字为 1 的约占 30%，为 9 的约占 5%；明显偏离可能提示人为编造或拆分，仅作为筛查参考。</p><div class="chart-grid wide">${block(analytics)}</div>`
       : '<p class="muted">（数据库中没有可供分析的补贴、死亡或凭证数据）</p>',
   );
+  if (failed.length) {
+    parts.push(
+      `<p class="warn">以下图表未能生成（数据库中的表与约定不符）：</p><ul class="chart-failures">${failed
+        .map((f) => `<li>${h(f.title)} <code>${h(f.name)}</code>：${h(f.message)}</li>`)
+        .join('')}</ul>`,
+    );
+  }
   parts.push('</section>');
   return parts.join('\n');
 }
@@ -332,7 +339,8 @@ export async function buildReport(db: Db, outFile: string, opts: ReportOptions):
   const ruleRuns = await readRuleRuns(db);
   const rejects = await readRejectReasons(db);
   const leads = await readLeads(db);
-  const charts = await buildCharts(db, maskIds);
+  const failedCharts: { name: string; title: string; message: string }[] = [];
+  const charts = await buildCharts(db, maskIds, failedCharts);
   const encoded = encodeLeads(leads, maskIds, opts.encoding ?? 'columnar');
   const leadAmount = leads.reduce((s, r) => s + (r.amount == null ? 0 : Number(r.amount)), 0);
 
@@ -344,7 +352,7 @@ export async function buildReport(db: Db, outFile: string, opts: ReportOptions):
     '<nav><a href="#summary">运行概况</a><a href="#charts">线索分布</a><a href="#analytics">数据分析</a><a href="#leads">线索清单</a><a href="#method">方法说明</a></nav></header>',
     '<main>',
     summarySection(run, rejects, ruleRuns, leads.length, leadAmount, maskIds),
-    chartsSection(charts),
+    chartsSection(charts, failedCharts),
     LEADS_SECTION,
     methodologySection(ruleRuns, maskIds),
     '</main>',

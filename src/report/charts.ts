@@ -102,14 +102,22 @@ export interface BuiltChart {
   rows: number;
 }
 
-export async function buildCharts(db: Db, maskIds: boolean): Promise<BuiltChart[]> {
+export async function buildCharts(db: Db, maskIds: boolean, failed?: { name: string; title: string; message: string }[]): Promise<BuiltChart[]> {
   const out: BuiltChart[] = [];
   for (const { name, section } of REPORT_CHARTS) {
     const def = loadChartDef(name);
     let present = true;
     for (const t of def.requires) if (!(await db.tableExists(t))) present = false;
     if (!present) continue;
-    let rows = await db.all<Record<string, unknown>>(def.sql, undefined, `report chart ${name}`);
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await db.all<Record<string, unknown>>(def.sql, undefined, `report chart ${name}`);
+    } catch (e) {
+      // A table that exists but does not match the contract (an older or hand-edited database) must not cost
+      // the analyst the whole report: the chart is left out and the reason shown in its place.
+      failed?.push({ name, title: def.title, message: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+      continue;
+    }
     if (!rows.length) continue;
     rows = rows.map((r) => {
       const o: Record<string, unknown> = {};

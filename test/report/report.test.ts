@@ -147,6 +147,10 @@ describe('buildReport', () => {
       expect(text).toContain('数据库中没有运行记录');
       expect(text).not.toContain('<img src=x');
       expect(text).toContain('\\u003cimg src=x onerror=alert(1)\\u003e');
+      // a table that exists but breaks the contract loses its chart, not the report
+      await db.run('create table analytics_benford (unit VARCHAR, wrong INTEGER)');
+      await buildReport(db, out, { maskIds: true });
+      expect(readFileSync(out, 'utf8')).toContain('<code>benford</code>');
     } finally {
       db.close();
     }
