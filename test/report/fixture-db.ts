@@ -321,7 +321,7 @@ export async function buildFixtureDb(file: string, opts: FixtureOptions = {}): P
   }
 }
 
-/** A sample of lines from /work/shared/external/xss-payloads (or the repo copy when present), several hundred. */
+/** An even sample of `per` non-empty lines from each payload file (e.g. /work/shared/external/xss-payloads/*.txt). */
 export function loadXssSample(readText: (file: string) => string, files: string[], per: number): string[] {
   const out: string[] = [];
   for (const f of files) {
