@@ -36,19 +36,24 @@ membership as (
     union all
     select coalesce(xc_blank_null(household_id), head_id_number, id_number), id_number, name from dibao
 ),
+candidates as (
+    select * from payments
+    where account_name is not null and recipient_name is not null and account_name <> recipient_name
+),
 recipient_households as (
-    select distinct id_number, household_key from membership where household_key is not null and id_number is not null
+    select distinct id_number, household_key
+    from membership
+    where household_key is not null and id_number in (select id_number from candidates)
 ),
 household_names as (
-    select distinct household_key, name from membership where household_key is not null and name is not null
+    select distinct household_key, name
+    from membership
+    where name is not null and household_key in (select household_key from recipient_households)
 ),
 mismatched as (
     select p.*
-    from payments as p
-    where p.account_name is not null
-      and p.recipient_name is not null
-      and p.account_name <> p.recipient_name
-      and not exists (
+    from candidates as p
+    where not exists (
           select 1
           from recipient_households as rh
           join household_names as hn using (household_key)

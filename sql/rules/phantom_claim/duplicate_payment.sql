@@ -17,13 +17,26 @@ assumptions:
   - 补贴项目按原文比较（去除首尾空格），不做同义合并。
 ---*/
 with
+period_map as (
+    -- normalize each distinct period text once (an export has only a few)
+    select period, xc_blank_null(xc_norm_period(period)) as norm_period
+    from (select distinct period from subsidy where period is not null)
+),
 payments as (
     select
-        *,
-        coalesce(xc_blank_null(xc_norm_period(period)), strftime(pay_date, '%Y-%m')) as pay_period,
-        trim(subsidy_type) as item
-    from subsidy
-    where id_number is not null and pay_date is not null
+        s.*,
+        coalesce(pm.norm_period, strftime(s.pay_date, '%Y-%m')) as pay_period,
+        trim(s.subsidy_type) as item
+    from subsidy as s
+    left join period_map as pm using (period)
+    where s.id_number is not null and s.pay_date is not null
+),
+candidates as (
+    -- one 64-bit key keeps this pass over every payment cheap; hash collisions are resolved exactly below
+    select hash(id_number, item, pay_period) as k
+    from payments
+    group by k
+    having count(*) > 1
 ),
 ranked as (
     select
@@ -31,6 +44,7 @@ ranked as (
         count(*) over (partition by id_number, item, pay_period) as n_in_group,
         row_number() over (partition by id_number, item, pay_period order by pay_date, _source_file, _source_row) as seq
     from payments
+    where hash(id_number, item, pay_period) in (select k from candidates)
 ),
 duplicated as (
     select * from ranked where n_in_group > 1

@@ -20,18 +20,25 @@ assumptions:
   - 账号为空的发放记录不参与比对。
 ---*/
 with
+account_people as (
+    select bank_account, id_number
+    from subsidy
+    where bank_account is not null and bank_account <> '' and id_number is not null
+    group by bank_account, id_number
+),
+accounts as (
+    select bank_account, count(*) as n_people
+    from account_people
+    group by bank_account
+    having count(*) >= $min_people
+),
 payments as (
     select s.*, coalesce(s.name, pn.name) as recipient_name
     from subsidy as s
+    join accounts as a using (bank_account)
     left join (select id_number, any_value(name order by _source_file, _source_row) as name from person group by id_number) as pn
         using (id_number)
-    where xc_blank_null(s.bank_account) is not null and s.id_number is not null
-),
-accounts as (
-    select bank_account, count(distinct id_number) as n_people
-    from payments
-    group by bank_account
-    having count(distinct id_number) >= $min_people
+    where s.id_number is not null
 ),
 id_household as (
     select distinct id_number, household_key from (
