@@ -10,25 +10,36 @@
 -- Public macros
 --   xc_norm_company(s)                 company name for matching: half-width, no spaces/brackets/legal-form suffix
 --   xc_company_match(a, b)             same company after normalization: equal, or one contains the other (≥ 4 chars)
---   xc_fin_text(s)                     text for keyword matching: half-width, no whitespace, lower case
+--   xc_company_norm_match(na, nb)      the same test on names already normalized with xc_norm_company
+--   xc_fin_text(s)                     text for keyword matching: half-width, no whitespace
 --   xc_fin_kw_alts(kw)                 a keyword's spellings: '维修(护)费' → ['维修费', '维护费', '维修(护)费']
 --   xc_fin_has_any(text, kws)          text (already xc_fin_text) contains a spelling of any keyword in kws
---   xc_fin_first_kw(text, kws)         the first keyword of kws (in list order) that text contains, else NULL
+--   xc_fin_match_kw(text, kws)         the keyword of kws that text names (first in the text, longest there)
+--   xc_fin_voucher_key(unit, voucher_date, voucher_no)  'unit|YYYY-MM|voucher_no'
 --   xc_fin_code_in(code, prefixes)     account code starts with one of the prefixes
+--   xc_fin_default_categories()        the report's expense categories (政府支出经济分类 names)
 --   xc_fin_lines(tbl, expense_prefixes, budget_prefixes, cash_prefixes, bank_prefixes)   one row per voucher line
 --   xc_fin_vouchers(tbl, expense_prefixes, budget_prefixes, cash_prefixes, bank_prefixes) one row per voucher
 --   xc_fin_evidence_item(l)            evidence element {table, source_file, source_row, fields} of a line row (via xc_evidence)
 --   xc_fin_money(x)                    '12,345.60' for descriptions
+--   xc_fin_join_distinct(l)            '甲、乙': a list's distinct values, sorted
 
 -- full-width ASCII forms U+FF01-U+FF5E and the ideographic space U+3000 -> ASCII (copy of xc_halfwidth, which is
--- defined in normalize.sql and so not yet available here)
-create or replace macro xc__fin_halfwidth(s) as translate(s,
+-- defined in normalize.sql and so not yet available here). translate() with this long map costs ~17 µs a value,
+-- so it runs only on the few values that hold such a character.
+create or replace macro xc__fin_halfwidth(s) as
+  case when regexp_matches(s, '[\x{FF01}-\x{FF5E}\x{3000}]') then translate(s,
   '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　',
-  '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ');
+  '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ')
+  else s end;
 
--- text for keyword matching; NULL stays NULL
+-- text for keyword matching: half-width, whitespace and invisible characters removed; NULL stays NULL. No case
+-- folding: keywords are Chinese, and lower() costs more than the rest together. The common value with nothing to
+-- fold is returned as is after one regex test.
 create or replace macro xc_fin_text(s) as
-  lower(regexp_replace(xc__fin_halfwidth(s), '[\s\p{Z}\p{Cc}\p{Cf}]+', '', 'g'));
+  case when regexp_matches(s, '[\x{FF01}-\x{FF5E}\x{3000}\s\p{Z}\p{Cc}\p{Cf}]')
+    then regexp_replace(xc__fin_halfwidth(s), '[\s\p{Z}\p{Cc}\p{Cf}]+', '', 'g')
+    else s end;
 
 -- Company names: the same supplier is written '滨海县顺达商贸有限公司', '滨海县顺达商贸（有限公司）',
 -- '滨海县 顺达商贸有限责任公司' or '顺达商贸(个体工商户)' in different systems. Normalization removes the legal form
@@ -37,7 +48,7 @@ create or replace macro xc_fin_text(s) as
 create or replace macro xc_norm_company(s) as nullif(
   regexp_replace(
     regexp_replace(
-      xc_fin_text(s),
+      lower(xc_fin_text(s)),
       '[(\[【〔<《]?(个体工商户|个体户|普通合伙|有限合伙|特殊普通合伙)[)\]】〕>》]?', '', 'g'),
     '(股份有限公司|有限责任公司|集团有限公司|有限公司|股份公司|有限合伙|[()\[\]【】〔〕<>《》「」"''])', '', 'g'),
   '');
@@ -46,11 +57,10 @@ create or replace macro xc_norm_company(s) as nullif(
 -- ('顺达商贸' ⊂ '滨海县顺达商贸'). No edit-distance/Jaro-Winkler: two different Chinese firms usually differ in
 -- just the one or two characters of their 字号 ('滨海县顺达商贸服务' vs '滨海县顺发商贸服务', Jaro-Winkler 0.93;
 -- longer names with one different character pass 0.95), so similarity would merge distinct suppliers and hide leads.
-create or replace macro xc_company_match(a, b) as coalesce(
-  xc_norm_company(a) = xc_norm_company(b)
-  or (least(length(xc_norm_company(a)), length(xc_norm_company(b))) >= 4
-      and (contains(xc_norm_company(a), xc_norm_company(b)) or contains(xc_norm_company(b), xc_norm_company(a)))),
-  false);
+create or replace macro xc_company_norm_match(na, nb) as coalesce(
+  na = nb or (least(length(na), length(nb)) >= 4 and (contains(na, nb) or contains(nb, na))), false);
+
+create or replace macro xc_company_match(a, b) as xc_company_norm_match(xc_norm_company(a), xc_norm_company(b));
 
 -- Keyword spellings. 政府支出经济分类 names such as '维修(护)费' mean '维修费' or '维护费': the bracketed text
 -- replaces the character before it. A keyword without brackets is its own only spelling.
@@ -64,21 +74,47 @@ create or replace macro xc_fin_kw_alts(kw) as
     else [xc_fin_text(kw)]
   end;
 
--- all spellings of a keyword list as one RE2 alternation ('' for an empty list; callers check len(kws) first)
+-- Keyword lists are constants within a query, so everything derived from them below (spellings, regex) is folded
+-- once by DuckDB; only regexp_matches/regexp_extract run per row. Nothing row-dependent may go inside a lambda here:
+-- a lambda over a row value is evaluated per row and costs ~100x more.
+
+-- every spelling of every keyword as {neg_len, alt, kw}, longest spelling first
+create or replace macro xc__fin_kw_pairs(kws) as
+  list_sort(flatten(list_transform(kws, k -> list_transform(xc_fin_kw_alts(k), a -> {'neg_len': -length(a), 'alt': a, 'kw': k}))));
+
+-- all spellings as one RE2 alternation, longest first ('' for an empty list; callers check len(kws) first)
 create or replace macro xc__fin_kw_regex(kws) as
-  array_to_string(list_transform(flatten(list_transform(kws, k -> xc_fin_kw_alts(k))), a -> regexp_escape(a)), '|');
+  array_to_string(list_transform(xc__fin_kw_pairs(kws), p -> regexp_escape(p.alt)), '|');
 
 -- text must already be xc_fin_text; false for NULL text or an empty list
 create or replace macro xc_fin_has_any(text, kws) as
   coalesce(len(kws) > 0 and regexp_matches(text, xc__fin_kw_regex(kws)), false);
 
--- first keyword of the list (list order = priority) that text (already xc_fin_text) contains
-create or replace macro xc_fin_first_kw(text, kws) as
-  case when text is not null and len(kws) > 0 and regexp_matches(text, xc__fin_kw_regex(kws))
-    then list_filter(kws, k -> len(list_filter(xc_fin_kw_alts(k), a -> contains(text, a))) > 0)[1] end;
+-- the keyword of kws that text (already xc_fin_text) names: the one found first in the text, the longest at that
+-- position ('邮电费' rather than '电费', '公务用车运行维护费' rather than '维修(护)费'); NULL when none
+create or replace macro xc_fin_match_kw(text, kws) as
+  case when len(kws) > 0 then
+    list_transform(xc__fin_kw_pairs(kws), p -> p.kw)[
+      list_position(list_transform(xc__fin_kw_pairs(kws), p -> p.alt), regexp_extract(text, xc__fin_kw_regex(kws)))]
+  end;
+
+-- expense categories of the report (analytics_expense_category): 政府支出经济分类 names and common summary words
+create or replace macro xc_fin_default_categories() as [
+    '工资', '津贴补贴', '奖金', '绩效工资', '社会保障缴费', '住房公积金', '福利费',
+    '办公费', '印刷费', '咨询费', '手续费', '水费', '电费', '邮电费', '取暖费', '物业管理费', '差旅费',
+    '维修(护)费', '租赁费', '会议费', '培训费', '公务接待费', '专用材料费', '劳务费', '委托业务费', '工会经费',
+    '公务用车运行维护费', '其他交通费用', '税金及附加', '对个人和家庭的补助', '救助', '设备购置', '工程',
+    '基础设施建设', '大型修缮'];
+
+-- the voucher a line belongs to: unit|YYYY-MM|voucher_no (most systems restart numbering each month)
+create or replace macro xc_fin_voucher_key(unit, voucher_date, voucher_no) as
+  concat_ws('|', unit, strftime(voucher_date, '%Y-%m'), voucher_no);
 
 create or replace macro xc_fin_code_in(code, prefixes) as
   coalesce(len(list_filter(prefixes, p -> starts_with(code, p))) > 0, false);
+
+-- '甲、乙' from a list: distinct, sorted, NULLs dropped (cheaper than string_agg(distinct …) on big groups)
+create or replace macro xc_fin_join_distinct(l) as nullif(array_to_string(list_sort(list_distinct(l)), '、'), '');
 
 create or replace macro xc_fin_money(x) as format('{:,.2f}', cast(x as double));
 
@@ -109,8 +145,8 @@ create or replace macro xc_fin_lines(tbl,
 with
 src as (
     select
-        v.*,
-        concat_ws('|', v.unit, strftime(v.voucher_date, '%Y-%m'), v.voucher_no) as voucher_key,
+        v.* exclude (_extra),
+        xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) as voucher_key,
         strftime(v.voucher_date, '%Y-%m') as acct_month,
         year(v.voucher_date) as fiscal_year,
         cast(coalesce(v.debit, 0) as decimal(18, 2)) as dr,
@@ -118,7 +154,7 @@ src as (
         nullif(trim(v.account_code), '') as code,
         xc_fin_text(v.account_name) as account_text,
         xc_fin_text(v.summary) as summary_text,
-        nullif(xc_fin_text(v.settlement), '') as settlement_text,
+        nullif(trim(v.settlement), '') as settlement_clean,
         nullif(trim(v.counterparty), '') as counterparty_clean
     from query_table(tbl) as v
 ),
@@ -146,41 +182,44 @@ flagged as (
     from typed
 ),
 voucher_ctx as (
+    -- arg_min skips NULL args: the first non-empty summary/counterparty by the rank (expense lines first)
     select
         voucher_key,
         bool_or(is_expense_line and not is_budget_account) as v_has_financial_expense,
         min(voucher_date) as v_date,
-        arg_min(summary, (case when is_expense_line then 0 else 1 end) * 1e9 + coalesce(_source_row, 0))
-            filter (where nullif(trim(summary), '') is not null) as v_summary,
+        arg_min(nullif(trim(summary), ''),
+                (case when is_expense_line then 0 else 1 end) * 10000000000 + coalesce(_source_row, 0)) as v_summary,
         arg_min(counterparty_clean,
-                (case when is_expense_line then 0 when cr <> 0 then 1 else 2 end) * 1e9 + coalesce(_source_row, 0))
-            filter (where counterparty_clean is not null) as v_counterparty,
-        arg_min(settlement_text, coalesce(_source_row, 0)) filter (where settlement_text is not null) as v_settlement_text,
-        arg_min(trim(settlement), coalesce(_source_row, 0)) filter (where settlement_text is not null) as v_settlement,
-        coalesce(bool_and(is_cash_account or is_bank_account) filter (where dr <> 0), false) as v_money_transfer
+                (case when is_expense_line then 0 when cr <> 0 then 1 else 2 end) * 10000000000 + coalesce(_source_row, 0))
+            as v_counterparty,
+        max(settlement_clean) as v_settlement,
+        coalesce(bool_and(case when dr <> 0 then is_cash_account or is_bank_account end), false) as v_money_transfer
     from flagged
     group by voucher_key
+),
+voucher_ctx_named as (
+    select *, xc_norm_company(v_counterparty) as v_counterparty_norm
+    from voucher_ctx
 ),
 lines as (
     select
         f.*,
-        c.* exclude (voucher_key, v_settlement_text),
-        xc_norm_company(c.v_counterparty) as v_counterparty_norm,
+        c.* exclude (voucher_key),
         f.is_expense_line and (not f.is_budget_account or not c.v_has_financial_expense) as is_expense,
         case
             when f.cr = 0 then null
             when f.is_cash_account then 'cash'
             when f.is_expense_account or f.is_budget_account then null
             when f.code is not null and not (f.is_bank_account or starts_with(f.code, '1')) then null
-            when regexp_matches(coalesce(f.settlement_text, c.v_settlement_text, ''), '公务卡') then 'card'
-            when regexp_matches(coalesce(f.settlement_text, c.v_settlement_text, ''), '现金') then 'cash'
+            when contains(coalesce(f.settlement_clean, c.v_settlement, ''), '公务卡') then 'card'
+            when contains(coalesce(f.settlement_clean, c.v_settlement, ''), '现金') then 'cash'
             when f.is_bank_account
-                or regexp_matches(coalesce(f.settlement_text, c.v_settlement_text, ''),
+                or regexp_matches(coalesce(f.settlement_clean, c.v_settlement, ''),
                                   '转账|银行|网银|支票|汇款|电汇|汇兑|授权支付|直接支付|托收') then 'bank'
             else 'other'
         end as pay_method
     from flagged as f
-    join voucher_ctx as c using (voucher_key)
+    join voucher_ctx_named as c using (voucher_key)
 )
 select
     * exclude (is_expense_account, v_has_financial_expense),

@@ -22,11 +22,11 @@ assumptions:
   - “较晚”按凭证日期、再按凭证键排序；与多张较早凭证重复时仍只报一条，证据列出所有重复凭证
 ---*/
 with
-lines as materialized (
+lines as (
     select *
     from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes)
 ),
-vouchers as (
+vouchers as materialized (
     select
         voucher_key,
         any_value(unit) as unit,
@@ -64,7 +64,7 @@ pairs as (
            and datediff('day', earlier.voucher_date, later.voucher_date) <= $window_days
            and (len(earlier.invoice_nos) = 0 or len(later.invoice_nos) = 0))
 ),
-duplicates as (
+duplicates as materialized (
     select
         p.voucher_key,
         list(p.earlier_key order by p.earlier_date, p.earlier_key) as earlier_keys,
@@ -77,12 +77,19 @@ duplicates as (
     join vouchers as v using (voucher_key)
     group by p.voucher_key
 ),
+-- evidence: every line of the later voucher and of the earlier one(s), read from the voucher table itself
+evidence_vouchers as (
+    select voucher_key as lead_key, voucher_key from duplicates
+    union all
+    select voucher_key as lead_key, unnest(earlier_keys) as voucher_key from duplicates
+),
 evidence as (
-    select d.voucher_key, to_json(list(xc_fin_evidence_item(l) order by l.voucher_date, l.voucher_key, l._source_file, l._source_row))
-        as evidence
-    from duplicates as d
-    join lines as l on l.voucher_key = d.voucher_key or list_contains(d.earlier_keys, l.voucher_key)
-    group by d.voucher_key
+    select
+        ev.lead_key as voucher_key,
+        to_json(list(xc_fin_evidence_item(v) order by v.voucher_date, ev.voucher_key, v._source_file, v._source_row)) as evidence
+    from voucher as v
+    join evidence_vouchers as ev on ev.voucher_key = xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no)
+    group by ev.lead_key
 ),
 findings as (
     select

@@ -27,17 +27,23 @@ assumptions:
   - 按经济分类“津贴补贴”科目发放的工资性津贴也会命中，分析人员应把本地批准的项目列入 approved_items
 ---*/
 with
-lines as materialized (
+lines as (
     select
         *,
-        is_expense
-            and (xc_fin_has_any(summary_text, $keywords) or xc_fin_has_any(account_text, $keywords))
-            and not (xc_fin_has_any(summary_text, $approved_items) or xc_fin_has_any(account_text, $approved_items))
-            as is_allowance,
-        coalesce(xc_fin_first_kw(summary_text, $keywords), xc_fin_first_kw(account_text, $keywords)) as allowance_keyword
-    from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes)
+        case when is_allowance
+            then coalesce(xc_fin_match_kw(summary_text, $keywords), xc_fin_match_kw(account_text, $keywords))
+        end as allowance_keyword
+    from (
+        select
+            *,
+            is_expense
+                and (xc_fin_has_any(summary_text, $keywords) or xc_fin_has_any(account_text, $keywords))
+                and not (xc_fin_has_any(summary_text, $approved_items) or xc_fin_has_any(account_text, $approved_items))
+                as is_allowance
+        from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes)
+    )
 ),
-allowance_vouchers as (
+allowance_vouchers as materialized (
     select
         voucher_key,
         any_value(unit) as unit,
@@ -47,17 +53,20 @@ allowance_vouchers as (
         any_value(v_counterparty) as counterparty,
         any_value(v_settlement) as settlement,
         sum(expense_amount) as amount,
-        string_agg(distinct allowance_keyword, '、' order by allowance_keyword) as keywords
+        xc_fin_join_distinct(list(allowance_keyword)) as keywords
     from lines
     where is_allowance
     group by voucher_key
     having sum(expense_amount) <> 0
 ),
+-- evidence: every line of the voucher, read from the voucher table itself (cheaper than keeping all lines)
 evidence as (
-    select l.voucher_key, to_json(list(xc_fin_evidence_item(l) order by l._source_file, l._source_row)) as evidence
-    from lines as l
-    where l.voucher_key in (select voucher_key from allowance_vouchers)
-    group by l.voucher_key
+    select
+        xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) as voucher_key,
+        to_json(list(xc_fin_evidence_item(v) order by v._source_file, v._source_row)) as evidence
+    from voucher as v
+    where xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) in (select voucher_key from allowance_vouchers)
+    group by 1
 ),
 findings as (
     select

@@ -19,11 +19,11 @@ assumptions:
   - 不限于费用支出：以现金支付的借款、预付款、往来款同样计入
 ---*/
 with
-lines as materialized (
+lines as (
     select *
     from xc_fin_lines('voucher', cash_prefixes := $cash_prefixes, bank_prefixes := $bank_prefixes)
 ),
-cash_vouchers as (
+cash_vouchers as materialized (
     select
         voucher_key,
         any_value(unit) as unit,
@@ -38,11 +38,14 @@ cash_vouchers as (
     group by voucher_key
     having sum(pay_amount) filter (where pay_method = 'cash') >= $min_amount
 ),
+-- evidence: every line of the voucher, read from the voucher table itself (cheaper than keeping all lines)
 evidence as (
-    select l.voucher_key, to_json(list(xc_fin_evidence_item(l) order by l._source_file, l._source_row)) as evidence
-    from lines as l
-    where l.voucher_key in (select voucher_key from cash_vouchers)
-    group by l.voucher_key
+    select
+        xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) as voucher_key,
+        to_json(list(xc_fin_evidence_item(v) order by v._source_file, v._source_row)) as evidence
+    from voucher as v
+    where xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) in (select voucher_key from cash_vouchers)
+    group by 1
 ),
 findings as (
     select

@@ -27,14 +27,20 @@ assumptions:
   - 政府会计双分录（5xxx与7xxx）只计一次
 ---*/
 with
-lines as materialized (
+lines as (
     select
         *,
-        is_expense and (xc_fin_has_any(account_text, $categories) or xc_fin_has_any(summary_text, $categories))
-            as is_card_category,
-        coalesce(xc_fin_first_kw(account_text, $categories), xc_fin_first_kw(summary_text, $categories)) as card_category
-    from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes,
-                      cash_prefixes := $cash_prefixes, bank_prefixes := $bank_prefixes)
+        case when is_card_category
+            then coalesce(xc_fin_match_kw(account_text, $categories), xc_fin_match_kw(summary_text, $categories))
+        end as card_category
+    from (
+        select
+            *,
+            is_expense and (xc_fin_has_any(account_text, $categories) or xc_fin_has_any(summary_text, $categories))
+                as is_card_category
+        from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes,
+                          cash_prefixes := $cash_prefixes, bank_prefixes := $bank_prefixes)
+    )
 ),
 per_voucher as (
     select
@@ -47,20 +53,23 @@ per_voucher as (
         any_value(v_settlement) as settlement,
         coalesce(sum(expense_amount) filter (where is_card_category), 0) as card_category_amount,
         coalesce(sum(pay_amount) filter (where pay_method = 'cash'), 0) as cash_amount,
-        string_agg(distinct card_category, '、' order by card_category) filter (where is_card_category) as card_categories
+        xc_fin_join_distinct(list(card_category) filter (where is_card_category)) as card_categories
     from lines
     group by voucher_key
 ),
-cash_settled as (
+cash_settled as materialized (
     select *, least(cash_amount, card_category_amount) as cash_card_amount
     from per_voucher
     where card_category_amount > 0 and cash_amount > 0 and least(cash_amount, card_category_amount) >= $min_amount
 ),
+-- evidence: every line of the voucher, read from the voucher table itself (cheaper than keeping all lines)
 evidence as (
-    select l.voucher_key, to_json(list(xc_fin_evidence_item(l) order by l._source_file, l._source_row)) as evidence
-    from lines as l
-    where l.voucher_key in (select voucher_key from cash_settled)
-    group by l.voucher_key
+    select
+        xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) as voucher_key,
+        to_json(list(xc_fin_evidence_item(v) order by v._source_file, v._source_row)) as evidence
+    from voucher as v
+    where xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) in (select voucher_key from cash_settled)
+    group by 1
 ),
 findings as (
     select

@@ -37,37 +37,58 @@ assumptions:
   - 资产类科目（1601固定资产、1613在建工程）的借方不是费用；政府会计单位购置资产的支出由7xxx预算支出分录反映，企业账套购置资产不在本规则范围
 ---*/
 with
-lines as materialized (
+lines as (
     select
         *,
         xc_fin_has_any(account_text, $works_keywords) or xc_fin_has_any(summary_text, $works_keywords) as is_works,
         xc_fin_has_any(account_text, $non_procurement_keywords)
             or xc_fin_has_any(summary_text, $non_procurement_keywords) as is_non_procurement,
-        coalesce(xc_fin_first_kw(summary_text, $catalog_keywords), xc_fin_first_kw(account_text, $catalog_keywords))
-            as catalog_item
+        case when xc_fin_has_any(summary_text, $catalog_keywords) or xc_fin_has_any(account_text, $catalog_keywords)
+            then coalesce(xc_fin_match_kw(summary_text, $catalog_keywords), xc_fin_match_kw(account_text, $catalog_keywords))
+        end as catalog_item
     from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes)
+    where is_expense
+),
+-- one pass over the lines: expense per voucher and kind (works / non-procurement / catalog item)
+expense_parts as materialized (
+    select
+        voucher_key,
+        is_works,
+        is_non_procurement,
+        catalog_item,
+        any_value(unit) as unit,
+        any_value(voucher_no) as voucher_no,
+        any_value(v_date) as voucher_date,
+        any_value(v_summary) as summary,
+        any_value(v_counterparty) as counterparty,
+        any_value(v_counterparty_norm) as counterparty_norm,
+        any_value(v_settlement) as settlement,
+        sum(expense_amount) as amount
+    from lines
+    where is_expense
+    group by voucher_key, is_works, is_non_procurement, catalog_item
 ),
 voucher_amounts as (
     select
         voucher_key,
         any_value(unit) as unit,
         any_value(voucher_no) as voucher_no,
-        any_value(v_date) as voucher_date,
-        any_value(v_summary) as summary,
-        any_value(xc_fin_text(v_summary)) as summary_text,
-        any_value(v_counterparty) as counterparty,
-        any_value(v_settlement) as settlement,
-        sum(expense_amount) as expense_amount,
-        sum(expense_amount) filter (where is_works) as works_amount,
-        sum(expense_amount) filter (where not is_works and not is_non_procurement) as goods_services_amount
-    from lines
-    where is_expense
+        any_value(voucher_date) as voucher_date,
+        any_value(summary) as summary,
+        any_value(xc_fin_text(summary)) as summary_text,
+        any_value(counterparty) as counterparty,
+        any_value(counterparty_norm) as counterparty_norm,
+        any_value(settlement) as settlement,
+        sum(amount) as expense_amount,
+        sum(amount) filter (where is_works) as works_amount,
+        sum(amount) filter (where not is_works and not is_non_procurement) as goods_services_amount
+    from expense_parts
     group by voucher_key
 ),
 catalog_items as (
-    select voucher_key, catalog_item, sum(expense_amount) as item_amount
-    from lines
-    where is_expense and catalog_item is not null and not is_works
+    select voucher_key, catalog_item, sum(amount) as item_amount
+    from expense_parts
+    where catalog_item is not null and not is_works
     group by voucher_key, catalog_item
 ),
 largest_catalog_item as (
@@ -89,7 +110,7 @@ over_threshold as (
        or v.works_amount >= $works_threshold
        or c.item_amount >= $catalog_threshold
 ),
-needing_procurement as (
+needing_procurement as materialized (
     select
         *,
         greatest(case when gs_hit then goods_services_amount end,
@@ -97,26 +118,54 @@ needing_procurement as (
                  case when catalog_hit then item_amount end) as required_amount
     from over_threshold
 ),
+-- Names are matched on distinct values first (few units, hundreds of suppliers), so the per-voucher join below is
+-- an equi-join instead of a nested loop over vouchers × procurement records.
+procurement_named as (
+    select *, xc_norm_company(unit) as unit_norm, xc_norm_company(vendor) as vendor_norm
+    from procurement
+),
+unit_map as (
+    select v.unit, p.unit_norm
+    from (select distinct unit, xc_norm_company(unit) as norm from needing_procurement) as v
+    join (select distinct unit_norm from procurement_named) as p on xc_company_norm_match(v.norm, p.unit_norm)
+),
+counterparty_vendor as (
+    select c.counterparty_norm, p.vendor_norm
+    from (select distinct counterparty_norm from needing_procurement where counterparty_norm is not null) as c
+    join (select distinct vendor_norm from procurement_named) as p on xc_company_norm_match(c.counterparty_norm, p.vendor_norm)
+),
+vendor_map as (
+    select n.voucher_key, cv.vendor_norm
+    from needing_procurement as n
+    join counterparty_vendor as cv using (counterparty_norm)
+    union all
+    -- no counterparty on the voucher: the supplier's name in the summary
+    select n.voucher_key, p.vendor_norm
+    from (select * from needing_procurement where counterparty_norm is null) as n
+    join (select distinct vendor_norm from procurement_named) as p
+      on length(p.vendor_norm) >= 4 and contains(n.summary_text, p.vendor_norm)
+),
 covered as (
     select distinct n.voucher_key
     from needing_procurement as n
-    join procurement as p
-      on xc_company_match(p.unit, n.unit)
-     and p.amount >= n.required_amount
-     and (p.contract_date is null or abs(datediff('day', p.contract_date, n.voucher_date)) <= $window_days)
-     and (xc_company_match(p.vendor, n.counterparty)
-          or (n.counterparty is null and length(xc_norm_company(p.vendor)) >= 4
-              and contains(n.summary_text, xc_norm_company(p.vendor))))
+    join unit_map as um on um.unit = n.unit
+    join vendor_map as vm on vm.voucher_key = n.voucher_key
+    join procurement_named as p on p.unit_norm = um.unit_norm and p.vendor_norm = vm.vendor_norm
+    where p.amount >= n.required_amount
+      and (p.contract_date is null or abs(datediff('day', p.contract_date, n.voucher_date)) <= $window_days)
 ),
-uncovered as (
+uncovered as materialized (
     select * from needing_procurement
     where voucher_key not in (select voucher_key from covered)
 ),
+-- evidence: every line of the voucher, read from the voucher table itself (cheaper than keeping all lines)
 evidence as (
-    select l.voucher_key, to_json(list(xc_fin_evidence_item(l) order by l._source_file, l._source_row)) as evidence
-    from lines as l
-    where l.voucher_key in (select voucher_key from uncovered)
-    group by l.voucher_key
+    select
+        xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) as voucher_key,
+        to_json(list(xc_fin_evidence_item(v) order by v._source_file, v._source_row)) as evidence
+    from voucher as v
+    where xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) in (select voucher_key from uncovered)
+    group by 1
 ),
 findings as (
     select

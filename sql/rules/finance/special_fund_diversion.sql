@@ -27,17 +27,26 @@ assumptions:
   - 规格说明列出的“招待费”“车辆”分别扩展了“接待费”“公务用车”两种经济分类写法
 ---*/
 with
-lines as materialized (
+lines as (
     select
         *,
-        xc_fin_has_any(xc_fin_text(fund_source), $fund_keywords) or xc_fin_has_any(summary_text, $fund_keywords)
-            as names_special_fund,
-        is_expense and (xc_fin_has_any(account_text, $cost_keywords) or xc_fin_has_any(summary_text, $cost_keywords))
-            as is_running_cost,
-        coalesce(xc_fin_first_kw(account_text, $cost_keywords), xc_fin_first_kw(summary_text, $cost_keywords)) as cost_keyword,
-        coalesce(xc_fin_first_kw(xc_fin_text(fund_source), $fund_keywords), xc_fin_first_kw(summary_text, $fund_keywords))
-            as fund_keyword
-    from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes)
+        case when names_special_fund
+            then coalesce(xc_fin_match_kw(fund_text, $fund_keywords), xc_fin_match_kw(summary_text, $fund_keywords))
+        end as fund_keyword,
+        case when is_running_cost
+            then coalesce(xc_fin_match_kw(account_text, $cost_keywords), xc_fin_match_kw(summary_text, $cost_keywords))
+        end as cost_keyword
+    from (
+        select
+            *,
+            xc_fin_has_any(fund_text, $fund_keywords) or xc_fin_has_any(summary_text, $fund_keywords) as names_special_fund,
+            is_expense and (xc_fin_has_any(account_text, $cost_keywords) or xc_fin_has_any(summary_text, $cost_keywords))
+                as is_running_cost
+        from (
+            select *, xc_fin_text(fund_source) as fund_text
+            from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes)
+        )
+    )
 ),
 special_vouchers as (
     select
@@ -47,23 +56,25 @@ special_vouchers as (
         any_value(v_date) as voucher_date,
         any_value(v_summary) as summary,
         any_value(v_counterparty) as counterparty,
-        string_agg(distinct trim(fund_source), '、' order by trim(fund_source))
-            filter (where nullif(trim(fund_source), '') is not null) as fund_sources,
-        string_agg(distinct fund_keyword, '、' order by fund_keyword) filter (where names_special_fund) as fund_keywords,
+        xc_fin_join_distinct(list(nullif(trim(fund_source), ''))) as fund_sources,
+        xc_fin_join_distinct(list(fund_keyword) filter (where names_special_fund)) as fund_keywords,
         coalesce(sum(expense_amount) filter (where is_running_cost), 0) as amount,
-        string_agg(distinct cost_keyword, '、' order by cost_keyword) filter (where is_running_cost) as cost_keywords
+        xc_fin_join_distinct(list(cost_keyword) filter (where is_running_cost)) as cost_keywords
     from lines
     group by voucher_key
     having bool_or(names_special_fund) and bool_or(is_running_cost)
 ),
-diverted as (
+diverted as materialized (
     select * from special_vouchers where amount <> 0
 ),
+-- evidence: every line of the voucher, read from the voucher table itself (cheaper than keeping all lines)
 evidence as (
-    select l.voucher_key, to_json(list(xc_fin_evidence_item(l) order by l._source_file, l._source_row)) as evidence
-    from lines as l
-    where l.voucher_key in (select voucher_key from diverted)
-    group by l.voucher_key
+    select
+        xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) as voucher_key,
+        to_json(list(xc_fin_evidence_item(v) order by v._source_file, v._source_row)) as evidence
+    from voucher as v
+    where xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) in (select voucher_key from diverted)
+    group by 1
 ),
 findings as (
     select

@@ -27,7 +27,7 @@ assumptions:
   - 线索期间为组内最早和最晚凭证日期
 ---*/
 with
-lines as materialized (
+lines as (
     select
         *,
         xc_fin_has_any(account_text, $works_keywords) or xc_fin_has_any(summary_text, $works_keywords) as is_works,
@@ -50,7 +50,7 @@ goods_services_vouchers as (
     group by voucher_key
     having any_value(v_counterparty_norm) is not null
 ),
-small_payments as (
+small_payments as materialized (
     select * from goods_services_vouchers
     where amount > 0 and amount < $threshold
 ),
@@ -83,28 +83,37 @@ named_groups as (
             as counterparty
     from groups as g
 ),
+procurement_named as (
+    select *, xc_norm_company(unit) as unit_norm, xc_norm_company(vendor) as vendor_norm
+    from procurement
+),
 covered as (
     select distinct g.unit, g.fiscal_year, g.counterparty_norm
-    from named_groups as g
-    join procurement as p
-      on xc_company_match(p.unit, g.unit)
-     and xc_company_match(p.vendor, g.counterparty)
+    from (select *, xc_norm_company(unit) as unit_norm from named_groups) as g
+    join procurement_named as p
+      on xc_company_norm_match(p.unit_norm, g.unit_norm)
+     and xc_company_norm_match(p.vendor_norm, g.counterparty_norm)
      and p.amount >= g.amount
      and (p.contract_date is null or year(p.contract_date) = g.fiscal_year)
 ),
-split as (
+split as materialized (
     select g.*
     from named_groups as g
     anti join covered as c using (unit, fiscal_year, counterparty_norm)
 ),
+-- evidence: every line of the group's vouchers, read from the voucher table itself
+split_vouchers as (
+    select s.unit, s.fiscal_year, s.counterparty_norm, s.voucher_key
+    from small_payments as s
+    semi join split using (unit, fiscal_year, counterparty_norm)
+),
 evidence as (
     select
-        s.unit, s.fiscal_year, s.counterparty_norm,
-        to_json(list(xc_fin_evidence_item(l) order by l.voucher_date, l.voucher_key, l._source_file, l._source_row)) as evidence
-    from small_payments as s
-    join split using (unit, fiscal_year, counterparty_norm)
-    join lines as l on l.voucher_key = s.voucher_key
-    group by s.unit, s.fiscal_year, s.counterparty_norm
+        sv.unit, sv.fiscal_year, sv.counterparty_norm,
+        to_json(list(xc_fin_evidence_item(v) order by v.voucher_date, sv.voucher_key, v._source_file, v._source_row)) as evidence
+    from voucher as v
+    join split_vouchers as sv on sv.voucher_key = xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no)
+    group by sv.unit, sv.fiscal_year, sv.counterparty_norm
 ),
 findings as (
     select
