@@ -35,6 +35,10 @@ export class CsvTokenizer {
   stray = false;
   multiline = false;
   term: Term = Term.None;
+  // scan fast path: next quote / CR position in cacheBuf (buf.length = none)
+  private cacheBuf: Buffer | null = null;
+  private nextQ = -2;
+  private nextCR = -2;
 
   constructor(
     readonly delim: number,
@@ -79,6 +83,41 @@ export class CsvTokenizer {
       this.contentEnd = i;
       this.blank = true;
       return true;
+    }
+    if (!extract) {
+      // scan fast path: a line without quote or bare CR is one record; only its delimiters need counting
+      if (this.cacheBuf !== buf) {
+        this.cacheBuf = buf;
+        this.nextQ = -2;
+        this.nextCR = -2;
+      }
+      if (this.nextQ !== n && this.nextQ < pos) {
+        const q = buf.indexOf(Q, pos);
+        this.nextQ = q === -1 ? n : q;
+      }
+      if (this.nextCR !== n && this.nextCR < pos) {
+        const r = buf.indexOf(13, pos);
+        this.nextCR = r === -1 ? n : r;
+      }
+      const nl = buf.indexOf(10, pos);
+      const lineEnd = nl === -1 ? n : nl;
+      const crlf = nl !== -1 && this.nextCR === nl - 1;
+      if (this.nextQ >= lineEnd && (this.nextCR >= lineEnd || crlf)) {
+        if (nl === -1 && !final) return false;
+        const contentEnd = crlf ? nl - 1 : lineEnd;
+        let nf = 1;
+        for (let k = pos; k < contentEnd; k++) if (buf[k] === D) nf++;
+        this.nfields = nf;
+        this.contentEnd = contentEnd;
+        if (nl === -1) {
+          this.term = Term.None;
+          this.end = n;
+        } else {
+          this.term = crlf ? Term.CRLF : Term.LF;
+          this.end = nl + 1;
+        }
+        return true;
+      }
     }
     for (;;) {
       // one field starting at i

@@ -87,9 +87,14 @@ export class CsvSource implements OpenedSource {
     try {
       let utf8Path = this.spec.path;
       let scan: ScanResult;
+      // UTF-8: DuckDB reads the file while the JS scan runs (DuckDB works on its own threads); the read is
+      // kept only if the scan confirms the guessed width, line ending and quoting
+      let speculative: Promise<RawRead | null> | null = null;
       if (this.encoding === 'gb18030') {
         ({ utf8Path, scan } = await this.transcode(delim, progress));
       } else {
+        const guess = this.guessShape(Math.max(opts.ncols, 1));
+        speculative = this.readRaw(db, opts.stageTable, utf8Path, guess.width, guess.newline, true).catch(() => null);
         const scanner = new CsvScanner(delim, QUOTE, false, true, true);
         for await (const chunk of fs.createReadStream(utf8Path, { highWaterMark: 1 << 20 })) {
           scanner.feed(chunk as Buffer);
@@ -98,6 +103,8 @@ export class CsvSource implements OpenedSource {
         scan = scanner.finish();
         if (scan.invalidUtf8 && this.encoding === 'utf-8' && this.spec.encoding === 'auto') {
           // an ASCII head followed by GBK text further down: the file is GB18030
+          await this.dropRaw(db, await speculative);
+          speculative = null;
           const why = gb18030Implausible(fs.readFileSync(this.spec.path).subarray(0, 1 << 20), false);
           if (why) throw badEncoding(this.spec.displayPath, why.en, why.zh);
           this.encoding = 'gb18030';
@@ -109,14 +116,24 @@ export class CsvSource implements OpenedSource {
       if (nonBlank === 0) throw emptyFile(this.spec.displayPath);
 
       const reason = jsReason(scan);
+      let raw = speculative ? await speculative : null;
+      if (raw && (reason || raw.width < scan.maxFields || raw.newline !== newlineOf(scan))) {
+        await this.dropRaw(db, raw);
+        raw = null;
+      }
       if (!reason) {
-        const ok = await this.loadDuckdb(db, utf8Path, scan, opts);
+        if (!raw) {
+          raw = await this.readRaw(db, opts.stageTable, utf8Path, Math.max(scan.maxFields, opts.ncols, 1), newlineOf(scan), !scan.multiline, scan.maxRecordBytes).catch(
+            () => null,
+          );
+        }
+        const ok = raw ? await this.finishDuckdb(db, raw, scan, opts) : false;
         if (ok) {
           this.lastLoad = { path: 'duckdb' };
           progress.done(scan.records, scan.bytes);
           return { rowsRead: scan.records };
         }
-        this.lastLoad = { path: 'js', reason: 'duckdb row count differs from the scan' };
+        this.lastLoad = { path: 'js', reason: 'duckdb could not read the file as the scan did' };
       } else {
         this.lastLoad = { path: 'js', reason };
       }
@@ -149,65 +166,104 @@ export class CsvSource implements OpenedSource {
     return { utf8Path, scan: scanner.finish() };
   }
 
-  /** Returns false when DuckDB's reading disagrees with the scan (the caller then uses the JS loader). */
-  private async loadDuckdb(db: Db, file: string, scan: ScanResult, opts: LoadOptions): Promise<boolean> {
-    const width = Math.max(scan.maxFields, 1);
-    const raw = `_x_csv_raw_${process.pid}_${Date.now()}`;
-    const names = fieldNames(width);
+  /** Width and line ending guessed from the head (for the speculative read). */
+  private guessShape(ncols: number): { width: number; newline: '\n' | '\r\n' } {
+    const head = readHead(this.spec.path, PREVIEW_HEAD);
+    const crlf = head.indexOf('\r\n') !== -1;
+    const sc = new CsvScanner(this.delimiter.charCodeAt(0), QUOTE, false, false, true);
+    const lf = head.lastIndexOf(0x0a);
+    sc.feed(lf > 0 ? head.subarray(0, lf + 1) : head);
+    const r = sc.finish();
+    return { width: Math.max(r.maxFields, ncols), newline: crlf ? '\r\n' : '\n' };
+  }
+
+  /**
+   * DuckDB read_csv straight into the stage table's layout (_row filled later from rowid).
+   * longest: the longest record in bytes when known (0 before the scan: DuckDB's 2 MB default).
+   */
+  private async readRaw(
+    db: Db,
+    table: string,
+    file: string,
+    width: number,
+    newline: '\n' | '\r\n',
+    parallel: boolean,
+    longest = 0,
+  ): Promise<RawRead> {
+    const names = Array.from({ length: width }, (_, i) => `c${i + 1}`);
     try {
       await db.run(
-        `create or replace temp table ${quoteIdent(raw)} as select * from read_csv(${quoteLiteral(file)}, header=false, auto_detect=false, ` +
-          `delim=${quoteLiteral(this.delimiter)}, quote='"', escape='"', new_line=${quoteLiteral(scan.crlf > 0 ? '\\r\\n' : '\\n')}, ` +
-          `columns=${colsStruct(names)}, null_padding=true, parallel=${scan.multiline ? 'false' : 'true'}, ` +
-          `max_line_size=${maxLineSize(scan.maxRecordBytes)}, encoding='utf-8')`,
+        `create table ${quoteIdent(table)} as select null::integer as _row, null::varchar as _error, null::varchar as _raw, * from read_csv(${quoteLiteral(file)}, ` +
+          `header=false, auto_detect=false, delim=${quoteLiteral(this.delimiter)}, quote='"', escape='"', ` +
+          `new_line=${quoteLiteral(newline === '\r\n' ? '\\r\\n' : '\\n')}, columns=${colsStruct(names)}, null_padding=true, ` +
+          `parallel=${parallel ? 'true' : 'false'}, max_line_size=${maxLineSize(longest)}, encoding='utf-8')`,
         undefined,
         'read_csv',
       );
-    } catch {
-      await db.run(`drop table if exists ${quoteIdent(raw)}`);
-      return false;
+    } catch (e) {
+      await db.run(`drop table if exists ${quoteIdent(table)}`).catch(() => undefined);
+      throw e;
     }
-    const nonBlank = scan.records - scan.blankRecords.length;
-    const n = Number(await db.scalar(`select count(*) from ${quoteIdent(raw)}`));
+    return { table, width, newline };
+  }
+
+  private async dropRaw(db: Db, raw: RawRead | null): Promise<void> {
+    if (raw) await db.run(`drop table if exists ${quoteIdent(raw.table)}`);
+  }
+
+  /**
+   * Turn DuckDB's rows into the stage table in place; false (table dropped) when DuckDB's reading disagrees
+   * with the scan. DuckDB drops empty lines, so row k (1-based among non-blank rows) is physical row
+   * k + (number of blank rows before it); blank row b_j (j-th blank) shifts every k ≥ b_j − j + 1.
+   */
+  private async finishDuckdb(db: Db, raw: RawRead, scan: ScanResult, opts: LoadOptions): Promise<boolean> {
+    const t = quoteIdent(raw.table);
+    const blanks = scan.blankRecords;
+    const nonBlank = scan.records - blanks.length;
+    const n = Number(await db.scalar(`select count(*) from ${t}`));
     if (n !== nonBlank) {
-      await db.run(`drop table if exists ${quoteIdent(raw)}`);
+      await this.dropRaw(db, raw);
       return false;
     }
-    const fl = names.join(', ');
-    let src: string;
-    const th = `_x_csv_th_${process.pid}_${Date.now()}`;
-    if (scan.blankRecords.length === 0) {
-      src = `(select (rowid + 1)::integer as _row, null::varchar as _error, null::varchar as _raw, ${fl} from ${quoteIdent(raw)})`;
+    if (blanks.length <= 64) {
+      const terms = blanks.map((b, j) => ` + (rowid + 1 >= ${b - j})::integer`).join('');
+      await db.run(`update ${t} set _row = (rowid + 1${terms})::integer`, undefined, 'row numbers');
     } else {
-      // record k (1-based among non-blank rows) is row k + (number of blank rows before it): threshold t_j = b_j - j + 1
+      const th = quoteIdent(`_x_csv_th_${process.pid}_${++rawSeq}`);
       const thresholds = new Map<number, number>();
-      scan.blankRecords.forEach((b, idx) => thresholds.set(b - idx, idx + 1));
-      const ts = [...thresholds.keys()].join(',');
-      const js = [...thresholds.values()].join(',');
+      blanks.forEach((b, j) => thresholds.set(b - j, j + 1));
       await db.run(
-        `create or replace temp table ${quoteIdent(th)} as select unnest(string_split(${quoteLiteral(ts)}, ','))::bigint as t, unnest(string_split(${quoteLiteral(js)}, ','))::bigint as j`,
+        `create or replace temp table ${th} as select unnest(string_split($t, ','))::bigint as t, unnest(string_split($j, ','))::bigint as j`,
+        { t: [...thresholds.keys()].join(','), j: [...thresholds.values()].join(',') },
       );
-      const blanks = scan.blankRecords.join(',');
-      const nullCells = names.map((f) => `null::varchar as ${f}`).join(', ');
-      src =
-        `(select (r.k + coalesce(th.j, 0))::integer as _row, null::varchar as _error, null::varchar as _raw, ${names.map((f) => 'r.' + f).join(', ')} ` +
-        `from (select rowid + 1 as k, * from ${quoteIdent(raw)}) r asof left join ${quoteIdent(th)} th on r.k >= th.t ` +
-        `union all select unnest(string_split(${quoteLiteral(blanks)}, ','))::integer as _row, null::varchar, null::varchar, ${nullCells})`;
+      try {
+        await db.run(
+          `update ${t} set _row = m.r from (select r.k, (r.k + coalesce(th.j, 0))::integer as r from (select rowid + 1 as k from ${t}) r ` +
+            `asof left join ${th} th on r.k >= th.t) m where ${t}.rowid + 1 = m.k`,
+          undefined,
+          'row numbers',
+        );
+      } finally {
+        await db.run(`drop table if exists ${th}`);
+      }
     }
-    try {
-      await createStage(db, {
-        src,
-        width,
-        stageTable: opts.stageTable,
-        headerRow: opts.headerRow,
-        ncols: opts.ncols,
-        prefix: 'csv',
-        rawDelim: this.delimiter,
-        orderBy: scan.blankRecords.length > 0,
-      });
-    } finally {
-      await db.run(`drop table if exists ${quoteIdent(raw)}; drop table if exists ${quoteIdent(th)}`);
+    if (blanks.length) {
+      await db.run(`insert into ${t} (_row) select unnest(string_split($b, ','))::integer`, { b: blanks.join(',') }, 'blank rows');
     }
+    await db.run(`delete from ${t} where _row <= ${Number(opts.headerRow)}`, undefined, 'rows above the header');
+    const W = raw.width;
+    const ncols = opts.ncols;
+    if (W > ncols) {
+      const extra = Array.from({ length: W - ncols }, (_, i) => `coalesce(c${ncols + i + 1}, '') <> ''`).join(' or ');
+      const join = 'concat(' + Array.from({ length: W }, (_, i) => `coalesce(c${i + 1}, '')`).join(`, ${quoteLiteral(this.delimiter)}, `) + ')';
+      await db.run(
+        `update ${t} set _error = 'csv.too_many_fields', _raw = rtrim(${join}, ${quoteLiteral(this.delimiter)}) where ${extra}`,
+        undefined,
+        'too many fields',
+      );
+      for (let k = W; k > ncols; k--) await db.run(`alter table ${t} drop column c${k}`);
+    }
+    for (let k = W + 1; k <= ncols; k++) await db.run(`alter table ${t} add column c${k} varchar`);
     return true;
   }
 
@@ -290,6 +346,18 @@ export class CsvSource implements OpenedSource {
 /** DuckDB's default max_line_size is 2 MB; a bigger limit costs buffer memory, so raise it only when needed. */
 export function maxLineSize(longest: number): number {
   return Math.max(2097152, Math.ceil((longest + 1024) * 1.25));
+}
+
+interface RawRead {
+  table: string;
+  width: number;
+  newline: '\n' | '\r\n';
+}
+
+let rawSeq = 0;
+
+function newlineOf(s: ScanResult): '\n' | '\r\n' {
+  return s.crlf > 0 ? '\r\n' : '\n';
 }
 
 function jsReason(s: ScanResult): string | null {

@@ -242,3 +242,19 @@ describe('long fields', () => {
     }
   });
 });
+
+describe('many blank lines', () => {
+  it('more than 64 blank rows use the ASOF numbering and stay exact', async () => {
+    const lines = ['a,b'];
+    for (let i = 0; i < 300; i++) lines.push(i % 3 === 0 ? '' : `${i},x`);
+    const f = tmpFile('many-blank.csv', lines.join('\n') + '\n');
+    const l = await load(f, { headerRow: 1, ncols: 2 });
+    expect((l.src as CsvSource).lastLoad?.path).toBe('duckdb');
+    expect(l.rowsRead).toBe(301);
+    assertAccounting(l, 1);
+    for (const r of l.cells) {
+      const i = (r[0] as number) - 2;
+      expect(r.slice(2)).toEqual(i % 3 === 0 ? [null, null] : [String(i), 'x']);
+    }
+  });
+});
