@@ -67,11 +67,11 @@ export function plantFinance(f: Finance, truth: Truth, scale: number): string[] 
         const v = f.expense(unit(), day(Y, 3 + (rot % 9), 11 + (rot % 10)), cat, summary, cents, '1001', '现金', f.vendor(kind));
         lead('no_official_card', v, note);
       };
-      cash('办公费', '报销办公用品费', 356000, '文具店', 'office expense 3,560 paid in cash');
+      cash('办公费', '报销办公费（办公用品）', 356000, '文具店', 'office expense 3,560 paid in cash');
       cash('差旅费', '报销赴南京学习差旅费', 286000, '旅行社有限公司', 'travel 2,860 paid in cash');
       cash('会议费', '支付会议场地会议费', 620000, '宾馆', 'meeting 6,200 paid in cash');
       // look-alikes: card-settled office expense; cash office expense below 1,000
-      f.expense(unit(), day(Y, 6, 6), '办公费', '购买办公用品', 880000, '1011', '公务卡', f.vendor('办公家具商行'));
+      f.expense(unit(), day(Y, 6, 6), '办公费', '购买办公用品办公费', 880000, '1011', '公务卡', f.vendor('办公家具商行'));
       f.expense(unit(), day(Y, 7, 7), '办公费', '现金购买文具办公费', 86000, '1001', '现金', f.vendor('文具商店'));
       if (k === 0) lookalikes.push('no_official_card: 办公费 8,800 by 公务卡; 办公费 860 in cash (< 1,000)');
     }
@@ -87,11 +87,11 @@ export function plantFinance(f: Finance, truth: Truth, scale: number): string[] 
     // ---------------- special_fund_diversion ----------------
     {
       const u1 = unit();
-      lead('special_fund_diversion', f.expense(u1, day(Y, 4, 23), '办公费', '购买办公用品', 1860000, '1011', '转账', f.vendor('办公用品有限公司'), '扶贫专项资金'), '扶贫专项资金 pays 办公费 18,600');
+      lead('special_fund_diversion', f.expense(u1, day(Y, 4, 23), '办公费', '购买办公用品办公费', 1860000, '1011', '转账', f.vendor('办公用品有限公司'), '扶贫专项资金'), '扶贫专项资金 pays 办公费 18,600');
       const u2 = unit();
       lead('special_fund_diversion', f.expense(u2, day(Y, 8, 15), '差旅费', '报销外出考察差旅费', 940000, '1011', '转账', f.vendor('国际旅行社有限公司'), '困难群众救助补助资金'), '救助补助资金 pays 差旅费 9,400');
       const u3 = unit();
-      lead('special_fund_diversion', f.expense(u3, day(Y, 10, 24), '会议费', '召开年度工作会议会务费', 2600000, '1011', '转账', f.vendor('会议服务有限公司'), '计划生育奖励扶助资金'), '计划生育奖励扶助资金 pays 会议费 26,000');
+      lead('special_fund_diversion', f.expense(u3, day(Y, 10, 24), '会议费', '召开年度工作会议会议费', 2600000, '1011', '转账', f.vendor('会议服务有限公司'), '计划生育奖励扶助资金'), '计划生育奖励扶助资金 pays 会议费 26,000');
       // look-alikes: special funds on their own purpose
       f.expense(unit(), day(Y, 6, 10), '基础设施建设', '产业扶贫项目大棚建设工程款', 28000000, '1011', '转账', f.vendor('农业工程有限公司'), '扶贫专项资金');
       const un = unit();
