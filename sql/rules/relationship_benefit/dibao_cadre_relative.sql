@@ -217,7 +217,11 @@ subjects as (
 link_phrases as (
     select
         subject_key,
-        string_agg(distinct
+        string_agg(distinct phrase, '；' order by phrase) as phrase,
+        bool_and(kind = 'surname_address') as heuristic_only
+    from (
+        select
+            subject_key, kind,
             case when kind = 'self' then '本人即为' || coalesce(cadre_town, '') || cadre_village || '的村(社区)干部（'
                                          || coalesce(xc_blank_null(cadre_position) || '，', '') || '任期' || xc_fmt_span(term_start, term_end) || '）'
                  else '与' || coalesce(cadre_town, '') || cadre_village || '的村(社区)干部' || coalesce(cadre_name, cadre_id) || '（'
@@ -225,9 +229,9 @@ link_phrases as (
                       || case kind when 'household' then '同户（户号' || detail || '）'
                                    when 'relation' then '存在亲属关系（' || coalesce(xc_blank_null(detail), '关系不详') || '）'
                                    else '同姓、同村且住址相同（' || detail || '），疑似近亲属' end
-            end, '；') as phrase,
-        bool_and(kind = 'surname_address') as heuristic_only
-    from hits
+            end as phrase
+        from hits
+    )
     group by subject_key
 ),
 link_items as (
@@ -264,6 +268,7 @@ findings as (
             || case when (select given from filing_given) then '，未见近亲属享受低保备案' else '' end
             || case when mo.from_payments
                     then '，其间家庭领取低保金' || xc_fmt_money(coalesce(mo.paid_amount, 0)) || '元。'
+                    when coalesce(mo.estimated_amount, 0) = 0 then '，未查到该家庭其间的低保金发放记录。'
                     else '，其间家庭按月保障金估算领取低保金' || xc_fmt_money(coalesce(mo.estimated_amount, 0)) || '元。' end
             as description,
         list_concat(s.evidence, le.evidence, coalesce(mo.evidence, [])) as evidence,

@@ -189,6 +189,7 @@ findings as (
                     else '机动车' || a.n || '辆（' || a.vehicle_list || '）' end
             || case when mo.from_payments
                     then '，其间家庭领取低保金' || xc_fmt_money(coalesce(mo.paid_amount, 0)) || '元。'
+                    when coalesce(mo.estimated_amount, 0) = 0 then '，未查到该家庭其间的低保金发放记录。'
                     else '，其间家庭按月保障金估算领取低保金' || xc_fmt_money(coalesce(mo.estimated_amount, 0)) || '元。' end
             as description,
         list_concat(s.evidence, a.evidence, coalesce(mo.evidence, [])) as evidence
