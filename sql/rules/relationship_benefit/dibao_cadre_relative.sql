@@ -81,12 +81,13 @@ links as (
     join person as p2 on p2.household_id = p1.household_id and p2.id_number <> c.id_number
     where xc_blank_null(p1.household_id) is not null
     union all
-    select case when r.id_number_a = c.id_number then r.id_number_b else r.id_number_a end,
-           c._source_file, c._source_row, 'relation', r.relation,
+    select r.other_id, c._source_file, c._source_row, 'relation', r.relation,
            [xc_evidence('relation', r._source_file, r._source_row,
                         {'id_number_a': r.id_number_a, 'id_number_b': r.id_number_b, 'relation': r.relation})]
-    from relation as r
-    join cadres as c on c.id_number in (r.id_number_a, r.id_number_b)
+    from (select *, id_number_a as cadre_side, id_number_b as other_id from relation
+          union all
+          select *, id_number_b, id_number_a from relation) as r
+    join cadres as c on c.id_number = r.cadre_side
     where r.id_number_a <> r.id_number_b
 ),
 member_places as (
