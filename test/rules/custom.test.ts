@@ -171,6 +171,28 @@ describe('custom rules', () => {
   });
 });
 
+describe('rule runs', () => {
+  it('records skipped rules in rule_runs and fails a built-in rule loudly as an internal error', async () => {
+    const catalog = loadCatalog([]);
+    const sel = selectRules(catalog, config([], { include: ['deceased_payment', 'dibao_vehicle'] }), new Set(['subsidy', 'death', 'dibao']));
+    await loadGiven(db, {});
+    const runs = await runRules(db, sel, config([]));
+    expect(runs.map((r) => [r.rule_id, r.status])).toEqual([
+      ['deceased_payment', 'ran'],
+      ['dibao_vehicle', 'skipped'],
+    ]);
+    const rr = await db.all<{ rule_id: string; status: string; note: string | null; params: string; source_file: string }>(
+      `select rule_id, status, note, cast(params as varchar) as params, source_file from rule_runs order by rule_id`,
+    );
+    expect(rr[0]).toMatchObject({ rule_id: 'deceased_payment', status: 'ran', params: '{"grace_days":31}', source_file: 'sql/rules/phantom_claim/deceased_payment.sql' });
+    expect(rr[1].status).toBe('skipped');
+    expect(rr[1].note).toContain('vehicle');
+    const broken = { ...catalog.find((r) => r.id === 'deceased_payment')!, sql: 'select no_such_column as subject_key from subsidy' };
+    await expect(runRules(db, [broken], config([]))).rejects.toThrow(/rule deceased_payment failed: .*no_such_column.*deceased_payment\.sql/s);
+    await expect(runRules(db, [broken], config([]))).rejects.not.toBeInstanceOf(UserError);
+  });
+});
+
 describe('rule selection from the pipeline', () => {
   const catalog = loadCatalog([]);
   const present = new Set(['subsidy', 'death', 'dibao']);
