@@ -211,6 +211,9 @@ lines as (
             when f.is_cash_account then 'cash'
             when f.is_expense_account or f.is_budget_account then null
             when f.code is not null and not (f.is_bank_account or starts_with(f.code, '1')) then null
+            -- no code: liabilities, revenue and closing accounts by name
+            when f.code is null and coalesce(regexp_matches(f.account_text, '应付|预收|应交|应缴|暂存|收入|收益|结转|结余|盈余'), false)
+                then null
             when contains(coalesce(f.settlement_clean, c.v_settlement, ''), '公务卡') then 'card'
             when contains(coalesce(f.settlement_clean, c.v_settlement, ''), '现金') then 'cash'
             when f.is_bank_account
@@ -250,10 +253,8 @@ select
     coalesce(sum(pay_amount) filter (where pay_method = 'bank'), 0) as bank_amount,
     coalesce(sum(pay_amount) filter (where pay_method = 'card'), 0) as card_amount,
     coalesce(sum(pay_amount) filter (where pay_method = 'other'), 0) as other_pay_amount,
-    list_sort(list(distinct upper(xc_fin_text(invoice_no))) filter (where nullif(xc_fin_text(invoice_no), '') is not null))
-        as invoice_nos,
-    string_agg(distinct trim(fund_source), '、' order by trim(fund_source))
-        filter (where nullif(trim(fund_source), '') is not null) as fund_sources,
+    list_sort(list_distinct(list(nullif(upper(xc_fin_text(invoice_no)), '')))) as invoice_nos,
+    xc_fin_join_distinct(list(nullif(trim(fund_source), ''))) as fund_sources,
     count(*) as line_count
 from xc_fin_lines(tbl, expense_prefixes := expense_prefixes, budget_prefixes := budget_prefixes,
                   cash_prefixes := cash_prefixes, bank_prefixes := bank_prefixes)

@@ -120,7 +120,7 @@ needing_procurement as materialized (
 ),
 -- Names are matched on distinct values first (few units, hundreds of suppliers), so the per-voucher join below is
 -- an equi-join instead of a nested loop over vouchers × procurement records.
-procurement_named as (
+procurement_named as materialized (
     select *, xc_norm_company(unit) as unit_norm, xc_norm_company(vendor) as vendor_norm
     from procurement
 ),

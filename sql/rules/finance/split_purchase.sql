@@ -83,7 +83,7 @@ named_groups as (
             as counterparty
     from groups as g
 ),
-procurement_named as (
+procurement_named as materialized (
     select *, xc_norm_company(unit) as unit_norm, xc_norm_company(vendor) as vendor_norm
     from procurement
 ),
