@@ -154,43 +154,50 @@ export async function transcodeToUtf8(
   dst: string,
   onChunk?: (utf8: Buffer, bytesIn: number) => void,
 ): Promise<{ replacements: number }> {
+  const fd = fs.openSync(dst, 'w');
+  try {
+    return await transcodeChunks(src, (out, bytesIn) => {
+      if (onChunk) onChunk(out, bytesIn);
+      let off = 0;
+      while (off < out.length) off += fs.writeSync(fd, out, off, out.length - off);
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Same decoding as transcodeToUtf8, handing each UTF-8 piece (ending after a LF, except the last) to `sink`. */
+export async function transcodeChunks(src: string, sink: (utf8: Buffer, bytesIn: number) => void | Promise<void>): Promise<{ replacements: number }> {
   const fast = new TextDecoder('gb18030');
   let bytesIn = 0;
   let replacements = 0;
   let carry: Buffer | null = null;
-  const fd = fs.openSync(dst, 'w');
-  try {
-    const emit = (piece: Buffer) => {
-      if (!piece.length) return;
-      let s = fast.decode(piece);
-      if (DISAGREE.test(s)) s = iconv.decode(piece, 'gb18030');
-      let i = s.indexOf('\ufffd');
-      while (i !== -1) {
-        replacements++;
-        i = s.indexOf('\ufffd', i + 1);
-      }
-      const out = Buffer.from(s, 'utf8');
-      if (onChunk) onChunk(out, bytesIn);
-      let off = 0;
-      while (off < out.length) off += fs.writeSync(fd, out, off, out.length - off);
-    };
-    for await (const chunk of fs.createReadStream(src, { highWaterMark: 4 << 20 })) {
-      const c = chunk as Buffer;
-      bytesIn += c.length;
-      const buf: Buffer = carry ? Buffer.concat([carry, c]) : c;
-      const lf = buf.lastIndexOf(0x0a);
-      if (lf === -1 && buf.length < 64 << 20) {
-        carry = buf;
-        continue;
-      }
-      const cut = lf === -1 ? buf.length : lf + 1;
-      emit(buf.subarray(0, cut));
-      carry = cut < buf.length ? Buffer.from(buf.subarray(cut)) : null;
+  const emit = async (piece: Buffer) => {
+    if (!piece.length) return;
+    let s = fast.decode(piece);
+    if (DISAGREE.test(s)) s = iconv.decode(piece, 'gb18030');
+    let i = s.indexOf('\ufffd');
+    while (i !== -1) {
+      replacements++;
+      i = s.indexOf('\ufffd', i + 1);
     }
-    if (carry) emit(carry);
-  } finally {
-    fs.closeSync(fd);
+    const w = sink(Buffer.from(s, 'utf8'), bytesIn);
+    if (w) await w;
+  };
+  for await (const chunk of fs.createReadStream(src, { highWaterMark: 4 << 20 })) {
+    const c = chunk as Buffer;
+    bytesIn += c.length;
+    const buf: Buffer = carry ? Buffer.concat([carry, c]) : c;
+    const lf = buf.lastIndexOf(0x0a);
+    if (lf === -1 && buf.length < 64 << 20) {
+      carry = buf;
+      continue;
+    }
+    const cut = lf === -1 ? buf.length : lf + 1;
+    await emit(buf.subarray(0, cut));
+    carry = cut < buf.length ? Buffer.from(buf.subarray(cut)) : null;
   }
+  if (carry) await emit(carry);
   return { replacements };
 }
 

@@ -280,6 +280,11 @@ export class CsvScanner {
     this.tok = new CsvTokenizer(delim, quote, false);
   }
 
+  /** bytes of an incomplete record held back (0 = the input so far ends on a record boundary) */
+  get pending(): number {
+    return this.carry ? this.carry.length : 0;
+  }
+
   get needsJsLoader(): boolean {
     const r = this.r;
     const kinds = (r.lf > 0 ? 1 : 0) + (r.crlf > 0 ? 1 : 0) + (r.cr > 0 ? 1 : 0);

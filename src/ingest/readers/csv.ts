@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { SourceSpec } from '../../config/types.js';
 import type { Db } from '../../db/connection.js';
 import { quoteIdent, quoteLiteral } from '../../db/quote.js';
-import { chooseEncoding, decodeBuffer, gb18030Implausible, readHead, transcodeToUtf8, type TextEncoding } from '../decode.js';
+import { chooseEncoding, decodeBuffer, gb18030Implausible, readHead, transcodeChunks, type TextEncoding } from '../decode.js';
 import { CsvScanner, CsvTokenizer, type ScanResult } from './csv-parse.js';
 import { badEncoding, emptyFile } from './diagnostics.js';
 import { throttle } from './progress.js';
@@ -29,9 +29,15 @@ const QUOTE = 0x22;
 export interface CsvLoadStats {
   path: 'duckdb' | 'js';
   reason?: string;
+  /** the DuckDB read made while scanning/transcoding was kept */
+  overlapped?: boolean;
+  /** UTF-8 temp parts of a GB18030 file */
+  parts?: number;
 }
 
 export class CsvSource implements OpenedSource {
+  /** size of the UTF-8 parts a GB18030 file is transcoded into (DuckDB loads one while the next is written) */
+  static PART_BYTES = 32 << 20;
   readonly format = 'csv' as const;
   encoding: TextEncoding;
   readonly sheet = null;
@@ -85,18 +91,19 @@ export class CsvSource implements OpenedSource {
     const delim = this.delimiter.charCodeAt(0);
     this.tmpDir = makeTempDir();
     try {
-      let utf8Path = this.spec.path;
+      let files = [this.spec.path];
       let scan: ScanResult;
-      // UTF-8: DuckDB reads the file while the JS scan runs (DuckDB works on its own threads); the read is
-      // kept only if the scan confirms the guessed width, line ending and quoting
+      // DuckDB reads while JS works (DuckDB runs on its own threads): a UTF-8 file is read whole while the JS
+      // scan runs; a GB18030 file is transcoded into parts that DuckDB loads one after another while the next
+      // part is transcoded. The read is kept only if the scan confirms the guessed width, line ending and quoting.
       let speculative: Promise<RawRead | null> | null = null;
+      const guess = this.guessShape(Math.max(opts.ncols, 1));
       if (this.encoding === 'gb18030') {
-        ({ utf8Path, scan } = await this.transcode(delim, progress));
+        ({ files, scan, speculative } = await this.transcode(db, opts, delim, guess, progress));
       } else {
-        const guess = this.guessShape(Math.max(opts.ncols, 1));
-        speculative = this.readRaw(db, opts.stageTable, utf8Path, guess.width, guess.newline, true).catch(() => null);
+        speculative = this.readRaw(db, opts.stageTable, files, guess.width, guess.newline, true).catch(() => null);
         const scanner = new CsvScanner(delim, QUOTE, false, true, true);
-        for await (const chunk of fs.createReadStream(utf8Path, { highWaterMark: 1 << 20 })) {
+        for await (const chunk of fs.createReadStream(files[0], { highWaterMark: 1 << 20 })) {
           scanner.feed(chunk as Buffer);
           progress.tick(scanner.r.records, scanner.r.bytes);
         }
@@ -108,7 +115,7 @@ export class CsvSource implements OpenedSource {
           const why = gb18030Implausible(fs.readFileSync(this.spec.path).subarray(0, 1 << 20), false);
           if (why) throw badEncoding(this.spec.displayPath, why.en, why.zh);
           this.encoding = 'gb18030';
-          ({ utf8Path, scan } = await this.transcode(delim, progress));
+          ({ files, scan, speculative } = await this.transcode(db, opts, delim, guess, progress));
         }
       }
       if (scan.records === 0) throw emptyFile(this.spec.displayPath);
@@ -121,15 +128,16 @@ export class CsvSource implements OpenedSource {
         await this.dropRaw(db, raw);
         raw = null;
       }
+      const overlapped = !!raw;
       if (!reason) {
         if (!raw) {
-          raw = await this.readRaw(db, opts.stageTable, utf8Path, Math.max(scan.maxFields, opts.ncols, 1), newlineOf(scan), !scan.multiline, scan.maxRecordBytes).catch(
+          raw = await this.readRaw(db, opts.stageTable, files, Math.max(scan.maxFields, opts.ncols, 1), newlineOf(scan), !scan.multiline, scan.maxRecordBytes).catch(
             () => null,
           );
         }
         const ok = raw ? await this.finishDuckdb(db, raw, scan, opts) : false;
         if (ok) {
-          this.lastLoad = { path: 'duckdb' };
+          this.lastLoad = { path: 'duckdb', overlapped, parts: this.encoding === 'gb18030' ? files.length : undefined };
           progress.done(scan.records, scan.bytes);
           return { rowsRead: scan.records };
         }
@@ -137,7 +145,7 @@ export class CsvSource implements OpenedSource {
       } else {
         this.lastLoad = { path: 'js', reason };
       }
-      const records = await this.loadJs(db, utf8Path, opts, progress);
+      const records = await this.loadJs(db, files, opts, progress);
       progress.done(records, scan.bytes);
       return { rowsRead: records };
     } finally {
@@ -146,24 +154,76 @@ export class CsvSource implements OpenedSource {
     }
   }
 
-  private async transcode(delim: number, progress: ReturnType<typeof throttle>): Promise<{ utf8Path: string; scan: ScanResult }> {
-    const utf8Path = path.join(this.tmpDir!, 'utf8.csv');
+  /**
+   * GB18030 → UTF-8 temp parts of about PART_BYTES, each ending on a record boundary; each finished part is
+   * queued for DuckDB (speculative read with the head's shape) while the next one is transcoded.
+   */
+  private async transcode(
+    db: Db,
+    opts: LoadOptions,
+    delim: number,
+    guess: { width: number; newline: '\n' | '\r\n' },
+    progress: ReturnType<typeof throttle>,
+  ): Promise<{ files: string[]; scan: ScanResult; speculative: Promise<RawRead | null> }> {
     const scanner = new CsvScanner(delim, QUOTE, false, false, true);
+    const files: string[] = [];
+    let fd: number | null = null;
+    let partBytes = 0;
     let bytes = 0;
-    const { replacements } = await transcodeToUtf8(this.spec.path, utf8Path, (chunk, bytesIn) => {
-      bytes = bytesIn;
-      scanner.feed(chunk);
-      progress.tick(scanner.r.records, bytesIn);
-    });
+    let chain: Promise<RawRead | null> = Promise.resolve(null);
+    let broken = false;
+    const queue = (file: string) => {
+      const first = files.length === 1;
+      chain = chain.then(async (raw) => {
+        if (broken) return null;
+        try {
+          if (first) return await this.readRaw(db, opts.stageTable, [file], guess.width, guess.newline, true);
+          if (!raw) return null;
+          await this.insertRaw(db, raw.table, file, raw.width, raw.newline, true, 0);
+          return raw;
+        } catch {
+          broken = true;
+          await db.run(`drop table if exists ${quoteIdent(opts.stageTable)}`).catch(() => undefined);
+          return null;
+        }
+      });
+    };
+    const closePart = () => {
+      if (fd === null) return;
+      fs.closeSync(fd);
+      fd = null;
+      queue(files[files.length - 1]);
+    };
+    let replacements = 0;
+    try {
+      ({ replacements } = await transcodeChunks(this.spec.path, (out, bytesIn) => {
+        bytes = bytesIn;
+        if (fd === null) {
+          files.push(path.join(this.tmpDir!, `utf8-${files.length + 1}.csv`));
+          fd = fs.openSync(files[files.length - 1], 'w');
+          partBytes = 0;
+        }
+        let off = 0;
+        while (off < out.length) off += fs.writeSync(fd, out, off, out.length - off);
+        partBytes += out.length;
+        scanner.feed(out);
+        progress.tick(scanner.r.records, bytesIn);
+        if (partBytes >= CsvSource.PART_BYTES && scanner.pending === 0) closePart();
+      }));
+    } finally {
+      closePart();
+    }
     // a few undecodable bytes (a truncated character) stay as U+FFFD in their cell; many mean a wrong guess
     if (replacements > Math.max(16, bytes / 2000)) {
+      const raw = await chain;
+      await this.dropRaw(db, raw);
       throw badEncoding(
         this.spec.displayPath,
         `${replacements} byte sequences are invalid in GB18030 further into the file`,
         `文件后部有 ${replacements} 处字节不是合法的 GBK/GB18030`,
       );
     }
-    return { utf8Path, scan: scanner.finish() };
+    return { files, scan: scanner.finish(), speculative: chain };
   }
 
   /** Width and line ending guessed from the head (for the speculative read). */
@@ -177,29 +237,36 @@ export class CsvSource implements OpenedSource {
     return { width: Math.max(r.maxFields, ncols), newline: crlf ? '\r\n' : '\n' };
   }
 
+  private readCsvSql(file: string, width: number, newline: '\n' | '\r\n', parallel: boolean, longest: number): string {
+    const names = Array.from({ length: width }, (_, i) => `c${i + 1}`);
+    return (
+      `select null::integer as _row, null::varchar as _error, null::varchar as _raw, * from read_csv(${quoteLiteral(file)}, ` +
+      `header=false, auto_detect=false, delim=${quoteLiteral(this.delimiter)}, quote='"', escape='"', ` +
+      `new_line=${quoteLiteral(newline === '\r\n' ? '\\r\\n' : '\\n')}, columns=${colsStruct(names)}, null_padding=true, ` +
+      `parallel=${parallel ? 'true' : 'false'}, max_line_size=${maxLineSize(longest)}, encoding='utf-8')`
+    );
+  }
+
+  private async insertRaw(db: Db, table: string, file: string, width: number, newline: '\n' | '\r\n', parallel: boolean, longest: number): Promise<void> {
+    await db.run(`insert into ${quoteIdent(table)} ${this.readCsvSql(file, width, newline, parallel, longest)}`, undefined, 'read_csv');
+  }
+
   /**
-   * DuckDB read_csv straight into the stage table's layout (_row filled later from rowid).
-   * longest: the longest record in bytes when known (0 before the scan: DuckDB's 2 MB default).
+   * DuckDB read_csv of the file (or the parts, in order) straight into the stage table's layout (_row filled
+   * later from rowid). longest: the longest record in bytes when known (0 before the scan: DuckDB's 2 MB default).
    */
   private async readRaw(
     db: Db,
     table: string,
-    file: string,
+    files: string[],
     width: number,
     newline: '\n' | '\r\n',
     parallel: boolean,
     longest = 0,
   ): Promise<RawRead> {
-    const names = Array.from({ length: width }, (_, i) => `c${i + 1}`);
     try {
-      await db.run(
-        `create table ${quoteIdent(table)} as select null::integer as _row, null::varchar as _error, null::varchar as _raw, * from read_csv(${quoteLiteral(file)}, ` +
-          `header=false, auto_detect=false, delim=${quoteLiteral(this.delimiter)}, quote='"', escape='"', ` +
-          `new_line=${quoteLiteral(newline === '\r\n' ? '\\r\\n' : '\\n')}, columns=${colsStruct(names)}, null_padding=true, ` +
-          `parallel=${parallel ? 'true' : 'false'}, max_line_size=${maxLineSize(longest)}, encoding='utf-8')`,
-        undefined,
-        'read_csv',
-      );
+      await db.run(`create table ${quoteIdent(table)} as ${this.readCsvSql(files[0], width, newline, parallel, longest)}`, undefined, 'read_csv');
+      for (const f of files.slice(1)) await this.insertRaw(db, table, f, width, newline, parallel, longest);
     } catch (e) {
       await db.run(`drop table if exists ${quoteIdent(table)}`).catch(() => undefined);
       throw e;
@@ -267,7 +334,7 @@ export class CsvSource implements OpenedSource {
     return true;
   }
 
-  private async loadJs(db: Db, file: string, opts: LoadOptions, progress: ReturnType<typeof throttle>): Promise<number> {
+  private async loadJs(db: Db, files: string[], opts: LoadOptions, progress: ReturnType<typeof throttle>): Promise<number> {
     const norm = path.join(this.tmpDir!, 'norm.csv');
     const writer = new NormalizedCsvWriter(norm);
     const tok = new CsvTokenizer(this.delimiter.charCodeAt(0), QUOTE, true);
@@ -306,7 +373,7 @@ export class CsvSource implements OpenedSource {
       }
       return pos;
     };
-    for await (const c of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+    for (const file of files) for await (const c of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
       let chunk = c as Buffer;
       bytes += chunk.length;
       if (first) {

@@ -16,7 +16,7 @@ function rng(seed: number) {
   };
 }
 
-function generate(seed: number, rows: number, nl: string, stray: boolean): string {
+function generate(seed: number, rows: number, nl: string, stray: boolean, multiline = true): string {
   const r = rng(seed);
   const words = ['张三', '滨海县', 'a,b', '他说"好"', '𠀀', '320922198001011234', '', ' 空格 ', '合计'];
   const lines: string[] = [];
@@ -30,7 +30,7 @@ function generate(seed: number, rows: number, nl: string, stray: boolean): strin
     const cells: string[] = [];
     for (let c = 0; c < n; c++) {
       let w = words[Math.floor(r() * words.length)] + (c === 0 ? String(i) : '');
-      if (r() < 0.02) w += `\n第二行${nl}第三行`;
+      if (multiline && r() < 0.02) w += `\n第二行${nl}第三行`;
       const needs = /[",\n\r]/.test(w);
       cells.push(needs ? '"' + w.replace(/"/g, '""') + '"' : w);
     }
@@ -40,11 +40,12 @@ function generate(seed: number, rows: number, nl: string, stray: boolean): strin
   return lines.join(nl);
 }
 
-async function check(text: string, expectPath: 'duckdb' | 'js', gbk = false) {
+async function check(text: string, expectPath: 'duckdb' | 'js', gbk = false, overlapped?: boolean) {
   const f = tmpFile(`prop-${expectPath}-${gbk}-${text.length}.csv`, gbk ? iconv.encode(text, 'gb18030') : text);
   const expected = Papa.parse<string[]>(text, { delimiter: ',', newline: undefined, skipEmptyLines: false }).data;
   const l = await load(f, { headerRow: 1, ncols: 5 });
   expect((l.src as CsvSource).lastLoad?.path).toBe(expectPath);
+  if (overlapped !== undefined) expect((l.src as CsvSource).lastLoad?.overlapped).toBe(overlapped);
   expect(l.rowsRead).toBe(expected.length);
   expect(l.rows.length).toBe(expected.length - 1);
   const want = expected.slice(1).map((row, i) => [i + 2, ...row.concat(Array(5).fill('')).slice(0, 5)].join('\u0001'));
@@ -57,9 +58,21 @@ async function check(text: string, expectPath: 'duckdb' | 'js', gbk = false) {
 describe('CSV reader on generated files', () => {
   it('LF, quoted newlines and blank lines: DuckDB path matches papaparse', async () => {
     await check(generate(1, 25000, '\n', false), 'duckdb');
+    await check(generate(7, 10000, '\n', false, false), 'duckdb', false, true);
   });
   it('CRLF file as GB18030: DuckDB path matches papaparse', async () => {
     await check(generate(2, 15000, '\r\n', false), 'duckdb', true);
+  });
+  it('GB18030 in many small parts (DuckDB loads parts while transcoding): same cells', async () => {
+    const saved = CsvSource.PART_BYTES;
+    CsvSource.PART_BYTES = 64 * 1024;
+    try {
+      await check(generate(4, 15000, '\n', false), 'duckdb', true);
+      await check(generate(6, 15000, '\r\n', false, false), 'duckdb', true, true);
+      await check(generate(5, 8000, '\n', true), 'js', true);
+    } finally {
+      CsvSource.PART_BYTES = saved;
+    }
   });
   it('stray quotes force the JS path, same cells', async () => {
     await check(generate(3, 15000, '\n', true), 'js');
