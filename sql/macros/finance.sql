@@ -133,10 +133,17 @@ create or replace macro xc_fin_money(x) as format('{:,.2f}', cast(x as double));
 --                      现金), 'card' (settlement text 公务卡), 'bank' (bank_prefixes 1002 银行存款 / 1011 零余额账户
 --                      用款额度, or settlement 转账/银行/支票/汇款/授权支付/直接支付…), 'other' (another asset account);
 --                      NULL for credits that are not payments (payables, revenue, budget-side 8001 资金结存,
---                      expense refunds). The line's own settlement text wins over the voucher's.
---   v_*                voucher-level context repeated on each line: date, summary (first expense line's), counterparty
---                      (first non-empty one, expense lines first, then paying lines), settlement, whether all
---                      debits are cash/bank (a transfer between cash and bank, not a payment)
+--                      expense refunds; with no code: accounts named 应付/预收/应交/收入/结转…). A cash or bank
+--                      account without a code is recognised by its name (库存现金; 银行存款, 零余额). The line's own
+--                      settlement text wins over the voucher's (a voucher's = any of its lines' settlement text).
+--   pay_amount         credit of a paying line, else 0
+--   account_text, summary_text   account name and summary as xc_fin_text, for keyword matching
+--   acct_month, fiscal_year      'YYYY-MM' and the calendar year of the voucher date
+--   v_date, v_summary, v_counterparty, v_counterparty_norm, v_settlement, v_money_transfer
+--                      voucher-level context repeated on each line: earliest date; summary of the first expense line
+--                      (else of the first line); counterparty of the first expense line that has one, else of the
+--                      first credit line, else of any line (and its xc_norm_company form); settlement text; whether
+--                      every debit is on a cash/bank account (a transfer between cash and bank, not a payment)
 create or replace macro xc_fin_lines(tbl,
     expense_prefixes := ['5', '6', '7'],
     budget_prefixes := ['7'],
