@@ -62,7 +62,7 @@ CREATE OR REPLACE MACRO xc__id_upgrade(c) AS CASE
 -- (fast path: an id that is already 17 digits + digit or X is returned as is, as the general path would)
 CREATE OR REPLACE MACRO xc_norm_id(s) AS CASE
   WHEN regexp_full_match(s, '[0-9]{17}[0-9X]') THEN s
-  ELSE xc__id_upgrade(xc__id_clean(s)) END;
+  ELSE list_transform([xc__id_clean(s)], lambda xc_c: xc__id_upgrade(xc_c))[1] END;
 
 -- birth date of an 18-character id (17 digits + digit or X): a real calendar date within 1880-01-01..today, else NULL
 CREATE OR REPLACE MACRO xc_id_birth(id) AS CASE
