@@ -25,6 +25,9 @@ function expandExponent(s: string): string {
 export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   if (Number.isInteger(n)) return BigInt(n).toString();
+  // shortest round-trip form, when it has no exponent and at most 15 significant digits, is already the answer
+  const short = String(n);
+  if (short.length <= 16 && short.indexOf('e') === -1) return short;
   let s = n.toPrecision(15);
   if (/e/i.test(s)) return expandExponent(s);
   if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');

@@ -37,7 +37,7 @@ export interface CsvLoadStats {
 
 export class CsvSource implements OpenedSource {
   /** size of the UTF-8 parts a GB18030 file is transcoded into (DuckDB loads one while the next is written) */
-  static PART_BYTES = 32 << 20;
+  static PART_BYTES = 16 << 20;
   readonly format = 'csv' as const;
   encoding: TextEncoding;
   readonly sheet = null;
