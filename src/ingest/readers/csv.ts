@@ -148,6 +148,10 @@ export class CsvSource implements OpenedSource {
       const records = await this.loadJs(db, files, opts, progress);
       progress.done(records, scan.bytes);
       return { rowsRead: records };
+    } catch (e) {
+      // a speculative read may have created the stage table already
+      await db.run(`drop table if exists ${quoteIdent(opts.stageTable)}`).catch(() => undefined);
+      throw e;
     } finally {
       removeQuietly(this.tmpDir);
       this.tmpDir = null;

@@ -67,8 +67,8 @@ describe('CSV reader on generated files', () => {
     const saved = CsvSource.PART_BYTES;
     CsvSource.PART_BYTES = 64 * 1024;
     try {
-      await check(generate(4, 15000, '\n', false), 'duckdb', true);
-      await check(generate(6, 15000, '\r\n', false, false), 'duckdb', true, true);
+      await check(generate(4, 8000, '\n', false), 'duckdb', true);
+      await check(generate(6, 8000, '\r\n', false, false), 'duckdb', true, true);
       await check(generate(5, 8000, '\n', true), 'js', true);
     } finally {
       CsvSource.PART_BYTES = saved;

@@ -258,3 +258,19 @@ describe('many blank lines', () => {
     }
   });
 });
+
+describe('failed loads leave no stage table', () => {
+  it('a file of blank lines is empty_file and the speculative stage table is dropped', async () => {
+    const { Db } = await import('../../../src/db/connection.js');
+    const db = await Db.open();
+    const f = tmpFile('blank-lines.csv', '\n'.repeat(70000) + 'x'.repeat(0));
+    const src = await open(f).catch((e) => e);
+    if (src instanceof Error) {
+      expect(code(src)).toBe('ingest.empty_file');
+    } else {
+      await expect(src.load(db, { stageTable: 'st', headerRow: 1, ncols: 2 })).rejects.toSatisfy((e) => code(e) === 'ingest.empty_file');
+      expect(await db.tableExists('st')).toBe(false);
+    }
+    db.close();
+  });
+});
