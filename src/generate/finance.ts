@@ -236,7 +236,7 @@ export class Finance {
         w.line('金额单位：元');
         w.row(['账套名称', '制单日期', '凭证编号', '行号', '摘要', '会计科目编码', '会计科目名称', '方向', '金额', '对方单位', '支付方式', '经费来源', '发票号码']);
         for (const l of lines) {
-          w.row([u.name, { date: l.v.date }, l.v.no, l.lineNo, l.v.summary, l.code, l.name, l.debit ? '借' : '贷', (l.debit || l.credit) / 100, l.v.counterparty, l.v.settlement, l.v.fund, l.v.invoice]);
+          await w.add([u.name, { date: l.v.date }, l.v.no, l.lineNo, l.v.summary, l.code, l.name, l.debit ? '借' : '贷', (l.debit || l.credit) / 100, l.v.counterparty, l.v.settlement, l.v.fund, l.v.invoice]);
         }
         await w.close();
         out.push({ table: 'voucher', path: rel });

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   }
   const t0 = process.hrtime.bigint();
   const quiet = args.includes('--quiet');
-  const r = await generate({ outDir: out, scale, seed, onProgress: quiet ? undefined : (m) => process.stderr.write(m + '\n') });
+  const r = await generate({ outDir: out, scale, seed, onProgress: quiet
+      ? undefined
+      : (m) => process.stderr.write(`[${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)}s rss ${Math.round(process.memoryUsage().rss / 1048576)}MB] ${m}\n`) });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   process.stderr.write(`generated ${r.files.length} files, ${r.people} people, ${r.payouts} payout rows, ${r.truth} truth rows in ${secs.toFixed(1)} s\n`);
 }

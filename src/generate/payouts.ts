@@ -62,7 +62,22 @@ export class Payouts {
   overrides = new Map<number, Override>();
   tally = new Map<string, number>();
   rowsWritten = 0;
+  /** per person: the days they turn 60 / 80 / 90 / 100 (computed once, the month loop is hot) */
+  private turn?: { t60: Int32Array; t80: Int32Array; t90: Int32Array; t100: Int32Array };
   constructor(private c: County) {}
+  private thresholds() {
+    if (this.turn && this.turn.t60.length === this.c.persons.length) return this.turn;
+    const n = this.c.persons.length;
+    const t = { t60: new Int32Array(n), t80: new Int32Array(n), t90: new Int32Array(n), t100: new Int32Array(n) };
+    for (let i = 0; i < n; i++) {
+      const b = this.c.persons[i].birth;
+      t.t60[i] = birthday(b, 60);
+      t.t80[i] = birthday(b, 80);
+      t.t90[i] = birthday(b, 90);
+      t.t100[i] = birthday(b, 100);
+    }
+    return (this.turn = t);
+  }
 
   ov(p: number): Override {
     let o = this.overrides.get(p);
@@ -92,6 +107,9 @@ export class Payouts {
     const c = this.c;
     const P = c.persons;
     const mStart = firstDayOfMonth(m);
+    const T = this.thresholds();
+    const pd = PAY_DOM.map((_, type) => (type === SUB.GRAIN ? 0 : payDay(m, type)));
+    const pension = pensionCents(m);
     for (const v of c.villages) {
       const town = c.towns[v.town].name;
       for (const hi of byVillage[v.idx]) {
@@ -103,17 +121,17 @@ export class Payouts {
           const streams: [number, number][] = [];
           if (!o?.noAuto && !(p.flags & F.GHOST)) {
             if (dcase && dcase.headIdx === pi) {
-              const pay = payDay(m, SUB.DIBAO);
+              const pay = pd[SUB.DIBAO];
               if (dcase.start <= pay && (dcase.end === 0 || dcase.end >= mStart)) {
                 let sum = 0;
                 for (const v2 of dcase.memberCents.values()) sum += v2;
                 streams.push([dcase.category === '特困供养' ? SUB.TEKUN : SUB.DIBAO, sum]);
               }
             }
-            if (!(p.flags & F.EMPLOYEE) && payDay(m, SUB.PENSION) >= birthday(p.birth, 60)) streams.push([SUB.PENSION, pensionCents(m)]);
-            const g = payDay(m, SUB.GAOLING);
-            if (g >= birthday(p.birth, 80)) {
-              const age = g >= birthday(p.birth, 100) ? 100 : g >= birthday(p.birth, 90) ? 90 : 80;
+            if (!(p.flags & F.EMPLOYEE) && pd[SUB.PENSION] >= T.t60[pi]) streams.push([SUB.PENSION, pension]);
+            const g = pd[SUB.GAOLING];
+            if (g >= T.t80[pi]) {
+              const age = g >= T.t100[pi] ? 100 : g >= T.t90[pi] ? 90 : 80;
               streams.push([SUB.GAOLING, gaolingCents(age)]);
             }
             if (p.flags & F.DISABLED) {
@@ -127,7 +145,7 @@ export class Payouts {
           let accountName = o?.nameForm ?? p.name;
           if (o?.account) for (const a of o.account) if (m >= a.fromM) ((account = a.account), (accountName = a.name));
           for (const [type, cents] of streams) {
-            const pay = payDay(m, type);
+            const pay = pd[type];
             if (p.death && pay > p.death + 31 && !o?.ignoreDeath) continue;
             const offsets = [0];
             if (o?.dup) for (const d of o.dup) if (d.m === m && d.type === type) offsets.push(...d.offsets);
@@ -163,6 +181,8 @@ export class Payouts {
       }
       let n = 0;
       let total = 0;
+      const dateCache = new Map<number, string>();
+      const q = (x: string) => (x.includes(',') ? `"${x}"` : x);
       for (const r of this.monthRows(m, byVillage)) {
         n++;
         total += r.cents;
@@ -170,12 +190,16 @@ export class Payouts {
         if (style.fwIds && rng.chance(0.01)) id = fullWidth(id);
         let amt = fmtMoney(r.cents, style.money);
         if (style.fwMoney && rng.chance(0.01)) amt = fullWidth(amt);
+        amt = q(amt);
         const acct = style.spacedAccounts ? r.account.replace(/(\d{4})(?=\d)/g, '$1 ') : r.account;
-        const date = fmtDate(r.pay, style.date);
+        let date = dateCache.get(r.pay);
+        if (date === undefined) dateCache.set(r.pay, (date = fmtDate(r.pay, style.date)));
         const [py, pm] = monthYM(r.m);
-        if (style.variant === 0) w.row([n, r.town, r.village, r.name, id, SUB_NAMES[r.type], amt, `${py}-${String(pm).padStart(2, '0')}`, acct, r.accountName, date]);
-        else if (style.variant === 1) w.row([r.town, r.village, r.name, id, SUB_NAMES[r.type], amt, `${py}年${pm}月`, acct, r.accountName, date]);
-        else w.row([r.town, r.village, r.name, id, SUB_NAMES[r.type], amt, acct, r.accountName, date]);
+        const t = SUB_NAMES[r.type];
+        // names, places and accounts never contain commas or quotes; only amounts may (1,234.50)
+        if (style.variant === 0) w.raw(`${n},${r.town},${r.village},${r.name},${id},${t},${amt},${py}-${pm < 10 ? '0' : ''}${pm},${acct},${r.accountName},${date}\r\n`);
+        else if (style.variant === 1) w.raw(`${r.town},${r.village},${r.name},${id},${t},${amt},${py}年${pm}月,${acct},${r.accountName},${date}\r\n`);
+        else w.raw(`${r.town},${r.village},${r.name},${id},${t},${amt},${acct},${r.accountName},${date}\r\n`);
       }
       this.rowsWritten += n;
       if (style.variant === 0) w.row(['合计', '', '', `${n}人次`, '', '', yuan(total), '', '', '', '']);
@@ -226,7 +250,7 @@ export class Payouts {
         this.count(p, o, SUB.GRAIN, g.pay, cents, accountName);
         n++;
         total += cents;
-        w.row([
+        await w.add([
           n, c.towns[v.town].name, v.name, p.name, p.id, SUB_NAMES[SUB.GRAIN], area10 / 10, yuan(g.rate), cents / 100,
           year === 2023 ? { date: g.pay } : fmtDate(g.pay, 'cn'), account, accountName,
         ]);

@@ -113,8 +113,8 @@ export function plantFinance(f: Finance, truth: Truth, scale: number): string[] 
       const u2 = unit();
       const cp2 = f.vendor('电子科技有限公司');
       f.expense(u2, day(Y, 10, 9), '维修费', '会议室音响设备维修费', 465000, '1011', '转账', cp2);
-      const d2 = forceCents(f, f.expense(u2, day(Y, 10, 27), '维修费', '会议室音响设备维修费', 465000, '1011', '转账', cp2), 465000);
-      lead('duplicate_voucher', d2, 'same summary, amount and counterparty 18 days apart');
+      const d2 = forceCents(f, f.expense(u2, day(Y, 10, 27), '维修费', '会议室音响设备维修费', 465000, '1011', '转账', cp2, '一般公共预算-基本支出', ''), 465000);
+      lead('duplicate_voucher', d2, 'same summary, amount and counterparty 18 days apart; the repeat carries no invoice number');
       const u3 = unit();
       const cp3 = f.vendor('办公用品商行');
       const inv3 = f.invoice(day(2023, 12, 20));

@@ -69,7 +69,7 @@ export async function writeWelfareTables(c: County, outDir: string, seed: number
         total += cents;
         n++;
         const id = rng.chance(0.005) ? fullWidth(p.id) : p.id;
-        w.row([
+        await w.add([
           n, c.towns[v.town].name, v.name, h.hid, head.name, head.id, p.name, id, pi === dc.headIdx ? '户主' : p.rel, dc.category, cents / 100,
           { date: dc.start }, dc.end ? { date: dc.end } : null, '',
         ]);
@@ -87,7 +87,7 @@ export async function writeWelfareTables(c: County, outDir: string, seed: number
     const w = new XlsxWriter(join(outDir, rel), 'Sheet1');
     w.line('滨海县不动产登记信息查询结果');
     w.row(['权利人', '权利人证件号', '不动产权证号', '坐落', '规划用途', '建筑面积', '登簿日期']);
-    for (const r of c.properties) w.row([P[r.p].name, P[r.p].id, r.cert, r.address, r.usage, r.area, fmtDate(r.reg, 'cn')]);
+    for (const r of c.properties) await w.add([P[r.p].name, P[r.p].id, r.cert, r.address, r.usage, r.area, fmtDate(r.reg, 'cn')]);
     await w.close();
     out.push({ table: 'property', path: rel });
   }
@@ -106,7 +106,7 @@ export async function writeWelfareTables(c: County, outDir: string, seed: number
       const p = P[r.p];
       const rural = c.villages[H[p.hh].village].rural;
       if (!rural) a.row([p.name, p.id, r.plate, r.type, r.brand, fmtDate(r.reg, 'slash'), r.status, r.dereg ? fmtDate(r.dereg, 'slash') : '']);
-      else b.row([p.name, p.id, r.plate, r.type, r.brand, { date: r.reg }, r.status, r.dereg ? { date: r.dereg } : null]);
+      else await b.add([p.name, p.id, r.plate, r.type, r.brand, { date: r.reg }, r.status, r.dereg ? { date: r.dereg } : null]);
     }
     a.close();
     await b.close();
@@ -138,7 +138,7 @@ export async function writeWelfareTables(c: County, outDir: string, seed: number
     for (const cd of list) {
       const v = c.villages[cd.village];
       const p = P[cd.p];
-      w.row([c.towns[v.town].name, v.name, p.name, p.id, cd.position, { date: cd.termStart }, cd.termEnd ? { date: cd.termEnd } : null, H[p.hh].address]);
+      await w.add([c.towns[v.town].name, v.name, p.name, p.id, cd.position, { date: cd.termStart }, cd.termEnd ? { date: cd.termEnd } : null, H[p.hh].address]);
     }
     await w.close();
     out.push({ table: 'cadre', path: rel });

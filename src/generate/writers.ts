@@ -44,6 +44,13 @@ export class CsvWriter {
     this.rows++;
     if (this.bufLen > 1 << 20) this.flush();
   }
+  /** a pre-formatted CSV line ending in \r\n (hot paths); the caller guarantees quoting */
+  raw(line: string): void {
+    this.buf.push(line);
+    this.bufLen += line.length;
+    this.rows++;
+    if (this.bufLen > 1 << 20) this.flush();
+  }
   /** a raw line (e.g. a title row of one cell) */
   line(text: string): void {
     this.row([text]);
@@ -94,6 +101,11 @@ export class XlsxWriter {
     if (mergeRange) this.ws.mergeCells(mergeRange);
     r.commit();
     this.rows++;
+  }
+  /** like row(), but yields to the event loop now and then so the zip stream drains (bounded memory) */
+  async add(cells: Cell[]): Promise<void> {
+    this.row(cells);
+    if (this.rows % 2000 === 0) await new Promise<void>((res) => setImmediate(res));
   }
   /** a title row; `mergeTo` (e.g. 'N') merges it across columns A..mergeTo */
   line(text: string, mergeTo?: string): void {
