@@ -15,6 +15,7 @@ why: 同一事项、同一发票重复入账报销，是套取资金的常见手
 exclusions:
   - 都记有发票号且发票号互不相同的两张凭证（如每月支付的房租、水电费）
   - 费用金额为0或负数（红字冲销）的凭证
+  - 较早凭证之后、较晚凭证之前（含当日）有同一往来单位同额红字冲销凭证的：较晚凭证是冲销后的更正重录
 assumptions:
   - 支付金额为凭证计入的费用分录借方合计（政府会计双分录只计一次）
   - 发票号相同：两张凭证的发票号集合有交集（去空格、半角、大写后比较）；此时往来单位须相同或都未记载
@@ -26,7 +27,7 @@ lines as (
     select *
     from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes)
 ),
-vouchers as materialized (
+all_vouchers as materialized (
     select
         voucher_key,
         any_value(unit) as unit,
@@ -37,11 +38,18 @@ vouchers as materialized (
         any_value(v_counterparty) as counterparty,
         any_value(v_counterparty_norm) as counterparty_norm,
         sum(expense_amount) as amount,
-        coalesce(list_sort(list(distinct upper(xc_fin_text(invoice_no)))
-                 filter (where nullif(xc_fin_text(invoice_no), '') is not null)), []) as invoice_nos
+        list_sort(list_distinct(list(nullif(upper(xc_fin_text(invoice_no)), '')))) as invoice_nos
     from lines
     group by voucher_key
-    having sum(expense_amount) > 0
+    having sum(expense_amount) <> 0
+),
+vouchers as (
+    select * from all_vouchers where amount > 0
+),
+-- 红字冲销: a negative voucher of the same counterparty and amount reverses an earlier one, and the re-entry after
+-- it is a correction, not a duplicate
+reversals as (
+    select unit, counterparty_norm, -amount as amount, voucher_date from all_vouchers where amount < 0
 ),
 pairs as (
     select
@@ -64,6 +72,18 @@ pairs as (
            and datediff('day', earlier.voucher_date, later.voucher_date) <= $window_days
            and (len(earlier.invoice_nos) = 0 or len(later.invoice_nos) = 0))
 ),
+uncorrected_pairs as (
+    select p.*
+    from pairs as p
+    join vouchers as e on e.voucher_key = p.earlier_key
+    join vouchers as l on l.voucher_key = p.voucher_key
+    where not exists (
+        select 1 from reversals as r
+        where r.unit = e.unit
+          and coalesce(r.counterparty_norm, '') = coalesce(e.counterparty_norm, '')
+          and r.amount = e.amount
+          and r.voucher_date between e.voucher_date and l.voucher_date)
+),
 duplicates as materialized (
     select
         p.voucher_key,
@@ -73,7 +93,7 @@ duplicates as materialized (
                    case when p.same_invoice then '发票号' || array_to_string(p.shared_invoices, '、') || '相同'
                         else format('摘要相同，相隔{}天', datediff('day', p.earlier_date, v.voucher_date)) end),
             '、' order by p.earlier_date, p.earlier_key) as earlier_list
-    from pairs as p
+    from uncorrected_pairs as p
     join vouchers as v using (voucher_key)
     group by p.voucher_key
 ),

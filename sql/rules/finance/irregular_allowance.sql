@@ -25,6 +25,7 @@ assumptions:
   - “项目”以分录的摘要和科目名称（含经济分类名称）判断：含批准项目文字即视为该批准项目
   - 线索金额为该凭证中命中且未获批准的费用分录借方合计（其他分录不计）
   - 按经济分类“津贴补贴”科目发放的工资性津贴也会命中，分析人员应把本地批准的项目列入 approved_items
+  - 科目名称中的类名“工资福利支出”不算“福利”（它是所有工资分录的上级科目）
 ---*/
 with
 lines as (
@@ -40,7 +41,12 @@ lines as (
                 and (xc_fin_has_any(summary_text, $keywords) or xc_fin_has_any(account_text, $keywords))
                 and not (xc_fin_has_any(summary_text, $approved_items) or xc_fin_has_any(account_text, $approved_items))
                 as is_allowance
-        from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes)
+        from (
+            -- the class name 工资福利支出 (301) heads every wage line in hierarchical account names
+            -- ('业务活动费用/工资福利支出/基本工资'); its 福利 is not a welfare payment
+            select * replace (replace(account_text, '工资福利支出', '') as account_text)
+            from xc_fin_lines('voucher', expense_prefixes := $expense_prefixes, budget_prefixes := $budget_prefixes)
+        )
     )
 ),
 allowance_vouchers as materialized (
