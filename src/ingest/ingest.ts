@@ -184,7 +184,7 @@ interface FieldExpr {
   col: ColumnMapping;
   /** parsed value expression over stage columns */
   value: string;
-  /** condition: the cell is not usable (unparseable, or empty for key fields) */
+  /** condition: the cell is not usable (unparseable, or empty for key fields); `{v}` stands for the parsed value column */
   bad?: string;
   reasonCode?: string;
   reasonZh?: string;
@@ -210,7 +210,7 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
         field: f,
         col,
         value: `xc_parse_date(${c})`,
-        bad: `(${f.key ? `${blank} or ` : ''}(not ${blank} and not xc_is_open_date(${c}) and xc_parse_date(${c}) is null)${f.key ? ` or xc_is_open_date(${c})` : ''})`,
+        bad: `(${f.key ? `${blank} or ` : ''}({v} is null and not ${blank} and not xc_is_open_date(${c}))${f.key ? ` or xc_is_open_date(${c})` : ''})`,
         reasonCode: 'date.unparseable',
         reasonZh: `case when ${blank} then ${emptyReason} else printf('%s“%s”不是可识别的日期（列：%s）', ${quoteLiteral(f.zh)}, ${c}, ${h}) end`,
       };
@@ -221,7 +221,7 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
         field: f,
         col,
         value: scaled,
-        bad: `(${f.key ? `${blank} or ` : ''}(not ${blank} and ${parsed} is null))`,
+        bad: `(${f.key ? `${blank} or ` : ''}({v} is null and not ${blank}))`,
         reasonCode: 'money.unparseable',
         reasonZh: `case when ${blank} then ${emptyReason} else printf('%s“%s”不是可识别的金额（列：%s）', ${quoteLiteral(f.zh)}, ${c}, ${h}) end`,
       };
@@ -231,7 +231,7 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
         field: f,
         col,
         value: `xc_parse_number(${c})`,
-        bad: `(${f.key ? `${blank} or ` : ''}(not ${blank} and xc_parse_number(${c}) is null))`,
+        bad: `(${f.key ? `${blank} or ` : ''}({v} is null and not ${blank}))`,
         reasonCode: 'number.unparseable',
         reasonZh: `case when ${blank} then ${emptyReason} else printf('%s“%s”不是可识别的数字（列：%s）', ${quoteLiteral(f.zh)}, ${c}, ${h}) end`,
       };
@@ -260,34 +260,35 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
   const headerEq = mappedCols.map((col) => `(trim(coalesce(c${col.index}, '')) = ${quoteLiteral(col.header)})::int`);
   const repeatedHeader = headerEq.length >= 2 ? `(${headerEq.join(' + ')}) * 2 >= ${headerEq.length}` : 'false';
 
-  // --- field expressions
+  // --- field expressions: each cell is parsed once, into _v_<field>; checks and derived columns read that
   const exprs: FieldExpr[] = [];
   for (const f of allFields) {
     const col = byField.get(f.name);
     if (col) exprs.push(fieldExpr(f, col));
   }
   const ex = new Map(exprs.map((e) => [e.field.name, e]));
+  const V = (name: string) => quoteIdent(`_v_${name}`);
 
   // voucher specials: account code inside the account-name cell; amount + 借/贷 direction; blank debit/credit = 0
   const valueOf = (name: string): string => {
     const e = ex.get(name);
     if (table === 'voucher') {
       if (name === 'account_code' && !e && ex.get('account_name')) {
-        return `nullif(regexp_extract(${ex.get('account_name')!.value}, '^\\s*([0-9]+)', 1), '')`;
+        return `nullif(regexp_extract(${V('account_name')}, '^\\s*([0-9]+)', 1), '')`;
       }
       if ((name === 'debit' || name === 'credit') && !e && ex.get('amount') && ex.get('direction')) {
         const dir = `regexp_replace(coalesce(c${ex.get('direction')!.col.index}, ''), '\\s', '', 'g')`;
         const word = name === 'debit' ? '借' : '贷';
-        return `case when ${dir} like '%${word}%' then coalesce(${ex.get('amount')!.value}, 0) else 0 end::DECIMAL(18,2)`;
+        return `case when ${dir} like '%${word}%' then coalesce(${V('amount')}, 0) else 0 end::DECIMAL(18,2)`;
       }
-      if (name === 'debit' || name === 'credit') return e ? `coalesce(${e.value}, 0)` : '0::DECIMAL(18,2)';
+      if (name === 'debit' || name === 'credit') return e ? `coalesce(${V(name)}, 0)` : '0::DECIMAL(18,2)';
     }
-    return e ? e.value : 'NULL';
+    return e ? V(name) : 'NULL';
   };
 
   const checks: { bad: string; code: string; zh: string }[] = [];
   for (const e of exprs) {
-    if (e.bad && e.bad !== 'false') checks.push({ bad: e.bad, code: e.reasonCode!, zh: e.reasonZh! });
+    if (e.bad && e.bad !== 'false') checks.push({ bad: e.bad.replaceAll('{v}', V(e.field.name)), code: e.reasonCode!, zh: e.reasonZh! });
   }
   if (table === 'voucher' && !ex.get('debit') && ex.get('amount') && ex.get('direction')) {
     const dcol = `c${ex.get('direction')!.col.index}`;
@@ -306,6 +307,7 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     ? `json_object(${extraCols.map((col) => `${quoteLiteral(col.header)}, c${col.index}`).join(', ')})`
     : 'NULL';
   const rawJson = `json_object(${header.columns.map((col) => `${quoteLiteral(col.header)}, c${col.index}`).join(', ')})`;
+  const personId = hasPersonId(table) && ex.has('id_number');
 
   const canonical = canonicalColumns(table);
   const selectCols = canonical.map((cd) => {
@@ -313,11 +315,12 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     if (cd.name === '_source_row') return `_row as _source_row`;
     if (cd.name === '_extra') return `${extra} as _extra`;
     if (hasPersonId(table) && ['id_valid', 'birth_date', 'sex', 'region_code'].includes(cd.name)) {
-      const id = valueOf('id_number');
-      if (cd.name === 'id_valid') return `coalesce(xc_id_valid(${id}), false) as id_valid`;
+      if (!personId) return `NULL as ${quoteIdent(cd.name)}`;
+      const id = V('id_number');
+      if (cd.name === 'id_valid') return `coalesce(_id_valid, false) as id_valid`;
       if (cd.name === 'birth_date') return `xc_id_birth(${id}) as birth_date`;
       if (cd.name === 'sex') return `xc_id_sex(${id}) as sex`;
-      return `case when xc_id_valid(${id}) then substr(${id}, 1, 6) end as region_code`;
+      return `case when _id_valid then substr(${id}, 1, 6) end as region_code`;
     }
     return `cast(${valueOf(cd.name)} as ${cd.sqlType}) as ${quoteIdent(cd.name)}`;
   });
@@ -332,8 +335,12 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
               when ${repeatedHeader} then 'header'
               else 'data' end as _class
        from ${STAGE}
+     ),
+     vals as (
+       select *${exprs.length ? ', ' + exprs.map((e) => `case when _class = 'data' then ${e.value} end as ${V(e.field.name)}`).join(', ') : ''}
+       from cls
      )
-     select _row, _class,
+     select *,
        case when _class = 'reject' then _error when _class = 'data' then ${reasonCode} end as _reason,
        case when _class = 'reject' then '文件格式错误：' || case _error
               when 'csv.too_many_fields' then '该行的列数多于表头'
@@ -341,9 +348,8 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
               when 'csv.bad_quoting' then '引号不配对'
               else _error end
             when _class = 'data' then ${reasonZh} end as _reason_zh,
-       _raw,
-       ${cells.join(', ')}
-     from cls`,
+       ${personId ? `xc_id_valid(${V('id_number')})` : 'NULL'} as _id_valid
+     from vals`,
     undefined,
     `classify ${src.displayPath}`,
   );
