@@ -63,9 +63,15 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
+/** Folded YAML (`>-`) joins lines with a space, which Chinese text must not have between two CJK characters. */
+export function tidyText(s: string): string {
+  const cjk = '\\u3000-\\u303f\\u3400-\\u9fff\\uff00-\\uffef';
+  return s.trim().replace(new RegExp(`(?<=[${cjk}])[ \\t]+(?=[${cjk}])`, 'gu'), '');
+}
+
 function toList(v: string | string[] | undefined): string[] {
   if (v == null) return [];
-  return Array.isArray(v) ? v : [v];
+  return (Array.isArray(v) ? v : [v]).map(tidyText);
 }
 
 export interface ParseOptions {
@@ -266,7 +272,7 @@ export function parseRuleFile(file: string, text: string, options: ParseOptions 
 
   if (problems.length) throw new UserError(problems);
 
-  const variants: RuleVariant[] = (h.variants ?? []).map((v) => ({ id: v.id, severity: v.severity as Severity, description: v.description }));
+  const variants: RuleVariant[] = (h.variants ?? []).map((v) => ({ id: v.id, severity: v.severity as Severity, description: tidyText(v.description) }));
   return {
     id: h.id,
     name: h.name,
@@ -275,8 +281,8 @@ export function parseRuleFile(file: string, text: string, options: ParseOptions 
     tables: h.tables as CanonicalTableName[],
     optionalTables: (h.optional_tables ?? []) as CanonicalTableName[],
     params,
-    method: h.method.trim(),
-    why: h.why.trim(),
+    method: tidyText(h.method),
+    why: tidyText(h.why),
     exclusions: toList(h.exclusions),
     assumptions: toList(h.assumptions),
     variants,

@@ -65,6 +65,9 @@ describe('rule catalog', () => {
           expect(p.default, name).not.toBeUndefined();
         }
         expect(rule.method.length).toBeGreaterThan(10);
+        for (const text of [rule.method, rule.why, ...rule.exclusions, ...rule.assumptions]) {
+          expect(text, 'no space between two Chinese characters (folded YAML)').not.toMatch(/[\u4e00-\u9fff，。；：、（）] +[\u4e00-\u9fff，。；：、（）]/u);
+        }
         expect(rule.why.length).toBeGreaterThan(5);
       });
 
