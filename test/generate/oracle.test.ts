@@ -11,7 +11,7 @@ afterAll(() => {
 });
 
 describe('generated data against a naive reading of SPEC §4', () => {
-  for (const [scale, seed] of [[0.01, 1], [0.03, 7]] as const) {
+  for (const [scale, seed] of [[0.01, 1], [0.01, 7]] as const) {
     it(`finds exactly the truth rows (scale ${scale}, seed ${seed})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'xuncha-oracle-'));
       dirs.push(dir);
