@@ -5,4 +5,5 @@ export { selectRules } from './select.js';
 export { resolveParams, checkParamValue } from './params.js';
 export { runRules, ensureCanonicalTables, ruleSourcePath, FINDINGS_DDL, RULE_RUNS_DDL } from './run-rules.js';
 export { formatCatalog, catalogJson } from './format-catalog.js';
+export { preflightRules } from './preflight.js';
 export * from './types.js';

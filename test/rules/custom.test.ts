@@ -7,6 +7,7 @@ import type { Db } from '../../src/db/connection.js';
 import { UserError, formatDiagnostic } from '../../src/errors.js';
 import { assembleLeads } from '../../src/leads/assemble.js';
 import { loadCatalog } from '../../src/rules/catalog.js';
+import { preflightRules } from '../../src/rules/preflight.js';
 import { runRules } from '../../src/rules/run-rules.js';
 import { selectRules } from '../../src/rules/select.js';
 import type { RulesConfig } from '../../src/config/types.js';
@@ -163,6 +164,16 @@ describe('custom rules', () => {
     const e2 = await userErrorOf(runRules(db, catalog.filter((r) => r.id === 'dup_key'), config([])));
     expect(e2.diagnostics[0]).toMatchObject({ code: 'rule.bad_output', at: { file: dup } });
     expect(e2.diagnostics[0].en).toContain('"A"');
+  });
+
+  it('preflight reports every broken custom rule at once, before any data is loaded', async () => {
+    const a = ruleFile('pre_a', GOOD.replace('id: big_payment', 'id: pre_a').replace('from subsidy', 'from subsidies'));
+    const b = ruleFile('pre_b', GOOD.replace('id: big_payment', 'id: pre_b').replace('group by id_number', 'group by id_numbr'));
+    const ok = ruleFile('pre_ok', GOOD.replace('id: big_payment', 'id: pre_ok'));
+    const catalog = loadCatalog([a, b, ok]);
+    const e = await userErrorOf(preflightRules(catalog.filter((r) => r.id.startsWith('pre_')), config([])));
+    expect(e.diagnostics.map((d) => d.at?.file)).toEqual([a, b]);
+    await preflightRules(catalog.filter((r) => r.builtin || r.id === 'pre_ok'), config([]));
   });
 
   it('an id clashing with a built-in rule is an error', async () => {
