@@ -34,6 +34,7 @@ assumptions:
   - 集中采购目录品目以每个关键词分别合计（一张凭证里台式计算机3万元和打印机3万元不合并为6万元）
   - 凭证无往来单位时，采购记录供应商名称（规范化后不少于4个字）出现在摘要中也视为匹配
   - 单位名称按与供应商相同的规范化规则比较
+  - 同一单位、同一供应商但金额或日期不能覆盖的采购记录列入证据和描述，便于核查
   - 资产类科目（1601固定资产、1613在建工程）的借方不是费用；政府会计单位购置资产的支出由7xxx预算支出分录反映，企业账套购置资产不在本规则范围
 ---*/
 with
@@ -145,27 +146,52 @@ vendor_map as (
     join (select distinct vendor_norm from procurement_named) as p
       on length(p.vendor_norm) >= 4 and contains(n.summary_text, p.vendor_norm)
 ),
-covered as (
-    select distinct n.voucher_key
+-- every procurement record of the voucher's unit and supplier, whether or not its amount and date cover it
+same_supplier as materialized (
+    select
+        n.voucher_key,
+        p.amount >= n.required_amount
+            and (p.contract_date is null or abs(datediff('day', p.contract_date, n.voucher_date)) <= $window_days)
+            as covers,
+        p.* exclude (unit_norm, vendor_norm)
     from needing_procurement as n
     join unit_map as um on um.unit = n.unit
     join vendor_map as vm on vm.voucher_key = n.voucher_key
     join procurement_named as p on p.unit_norm = um.unit_norm and p.vendor_norm = vm.vendor_norm
-    where p.amount >= n.required_amount
-      and (p.contract_date is null or abs(datediff('day', p.contract_date, n.voucher_date)) <= $window_days)
 ),
 uncovered as materialized (
     select * from needing_procurement
-    where voucher_key not in (select voucher_key from covered)
+    where voucher_key not in (select voucher_key from same_supplier where covers)
 ),
--- evidence: every line of the voucher, read from the voucher table itself (cheaper than keeping all lines)
-evidence as (
+-- records of the same supplier that do not cover the voucher: shown so the analyst sees why they did not count
+near_misses as (
+    select
+        voucher_key,
+        count(*) as records,
+        string_agg(format('合同金额{}元、签订日期{}', xc_fin_money(amount), coalesce(strftime(contract_date, '%Y-%m-%d'), '不详')),
+                   '；' order by contract_date, amount) as record_list,
+        list(xc_evidence('procurement', _source_file, _source_row,
+                         {'unit': unit, 'project_name': project_name, 'category': category, 'vendor': vendor,
+                          'amount': amount, 'contract_date': contract_date, 'method': method, 'contract_no': contract_no})
+             order by _source_file, _source_row) as items
+    from same_supplier
+    where voucher_key in (select voucher_key from uncovered)
+    group by voucher_key
+),
+-- evidence: every line of the voucher, read from the voucher table itself (cheaper than keeping all lines),
+-- then the near-miss procurement records
+voucher_lines as (
     select
         xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) as voucher_key,
-        to_json(list(xc_fin_evidence_item(v) order by v._source_file, v._source_row)) as evidence
+        list(xc_fin_evidence_item(v) order by v._source_file, v._source_row) as items
     from voucher as v
     where xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) in (select voucher_key from uncovered)
     group by 1
+),
+evidence as (
+    select vl.voucher_key, to_json(list_concat(vl.items, coalesce(nm.items, []))) as evidence
+    from voucher_lines as vl
+    left join near_misses as nm using (voucher_key)
 ),
 findings as (
     select
@@ -178,7 +204,7 @@ findings as (
         u.expense_amount as amount,
         u.voucher_date as period_start,
         u.voucher_date as period_end,
-        format('{}{}第{}号凭证（摘要：{}）列支费用{}元，其中{}，往来单位：{}，结算方式：{}；未找到该单位与该供应商在凭证日期前后{}天内、金额不低于{}元的政府采购记录。',
+        format('{}{}第{}号凭证（摘要：{}）列支费用{}元，其中{}，往来单位：{}，结算方式：{}；未找到该单位与该供应商在凭证日期前后{}天内、金额不低于{}元的政府采购记录{}。',
             u.unit, strftime(u.voucher_date, '%Y-%m-%d'), u.voucher_no, coalesce(u.summary, '无'),
             xc_fin_money(u.expense_amount),
             concat_ws('；',
@@ -189,9 +215,12 @@ findings as (
                 case when u.catalog_hit then format('集中采购目录品目“{}”支出{}元，达到{}元',
                     u.catalog_item, xc_fin_money(u.item_amount), xc_fin_money($catalog_threshold)) end),
             coalesce(u.counterparty, '未记载'), coalesce(u.settlement, '未记载'), $window_days,
-            xc_fin_money(u.required_amount)) as description,
+            xc_fin_money(u.required_amount),
+            coalesce(format('（该供应商另有{}条采购记录：{}，金额或日期不足以覆盖）', nm.records, nm.record_list), ''))
+            as description,
         e.evidence
     from uncovered as u
     join evidence as e using (voucher_key)
+    left join near_misses as nm using (voucher_key)
 )
 select * from findings

@@ -25,6 +25,7 @@ assumptions:
   - 往来单位按 xc_norm_company 规范化后相同即视为同一单位；subject_key 中的往来单位取组内出现次数最多的原始写法（并列时取字典序最小者）
   - 采购记录须同一单位（名称规范化后相同或包含）、供应商与往来单位匹配、签订日期在该年度内（无签订日期的记录视为在该年度内）、合同金额不低于组合计
   - 线索期间为组内最早和最晚凭证日期
+  - 同一单位、同一供应商但金额或年度不能覆盖的采购记录列入证据和描述，便于核查
 ---*/
 with
 lines as (
@@ -87,33 +88,56 @@ procurement_named as materialized (
     select *, xc_norm_company(unit) as unit_norm, xc_norm_company(vendor) as vendor_norm
     from procurement
 ),
-covered as (
-    select distinct g.unit, g.fiscal_year, g.counterparty_norm
+-- every procurement record of the group's unit and supplier, whether or not it covers the group
+same_supplier as materialized (
+    select
+        g.unit, g.fiscal_year, g.counterparty_norm,
+        p.amount >= g.amount and (p.contract_date is null or year(p.contract_date) = g.fiscal_year) as covers,
+        p.* exclude (unit, unit_norm, vendor_norm),
+        p.unit as procurement_unit
     from (select *, xc_norm_company(unit) as unit_norm from named_groups) as g
     join procurement_named as p
       on xc_company_norm_match(p.unit_norm, g.unit_norm)
      and xc_company_norm_match(p.vendor_norm, g.counterparty_norm)
-     and p.amount >= g.amount
-     and (p.contract_date is null or year(p.contract_date) = g.fiscal_year)
 ),
 split as materialized (
     select g.*
     from named_groups as g
-    anti join covered as c using (unit, fiscal_year, counterparty_norm)
+    anti join (select * from same_supplier where covers) as c using (unit, fiscal_year, counterparty_norm)
 ),
--- evidence: every line of the group's vouchers, read from the voucher table itself
+-- records of the same supplier that do not cover the group: shown so the analyst sees why they did not count
+near_misses as (
+    select
+        unit, fiscal_year, counterparty_norm,
+        count(*) as records,
+        string_agg(format('合同金额{}元、签订日期{}', xc_fin_money(amount), coalesce(strftime(contract_date, '%Y-%m-%d'), '不详')),
+                   '；' order by contract_date, amount) as record_list,
+        list(xc_evidence('procurement', _source_file, _source_row,
+                         {'unit': procurement_unit, 'project_name': project_name, 'category': category, 'vendor': vendor,
+                          'amount': amount, 'contract_date': contract_date, 'method': method, 'contract_no': contract_no})
+             order by _source_file, _source_row) as items
+    from same_supplier
+    semi join split using (unit, fiscal_year, counterparty_norm)
+    group by unit, fiscal_year, counterparty_norm
+),
+-- evidence: every line of the group's vouchers, read from the voucher table itself, then the near-miss records
 split_vouchers as (
     select s.unit, s.fiscal_year, s.counterparty_norm, s.voucher_key
     from small_payments as s
     semi join split using (unit, fiscal_year, counterparty_norm)
 ),
-evidence as (
+voucher_lines as (
     select
         sv.unit, sv.fiscal_year, sv.counterparty_norm,
-        to_json(list(xc_fin_evidence_item(v) order by v.voucher_date, sv.voucher_key, v._source_file, v._source_row)) as evidence
+        list(xc_fin_evidence_item(v) order by v.voucher_date, sv.voucher_key, v._source_file, v._source_row) as items
     from voucher as v
     join split_vouchers as sv on sv.voucher_key = xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no)
     group by sv.unit, sv.fiscal_year, sv.counterparty_norm
+),
+evidence as (
+    select vl.unit, vl.fiscal_year, vl.counterparty_norm, to_json(list_concat(vl.items, coalesce(nm.items, []))) as evidence
+    from voucher_lines as vl
+    left join near_misses as nm using (unit, fiscal_year, counterparty_norm)
 ),
 findings as (
     select
@@ -126,11 +150,14 @@ findings as (
         s.amount,
         s.first_date as period_start,
         s.last_date as period_end,
-        format('{}{}年向{}支付货物服务类款项{}笔（{}），每笔均低于{}元的采购限额标准，合计{}元已达到限额，未找到该单位当年与该供应商金额不低于合计的政府采购记录。',
+        format('{}{}年向{}支付货物服务类款项{}笔（{}），每笔均低于{}元的采购限额标准，合计{}元已达到限额，未找到该单位当年与该供应商金额不低于合计的政府采购记录{}。',
             s.unit, s.fiscal_year, s.counterparty, s.vouchers, s.voucher_list, xc_fin_money($threshold),
-            xc_fin_money(s.amount)) as description,
+            xc_fin_money(s.amount),
+            coalesce(format('（该供应商另有{}条采购记录：{}，金额或年度不足以覆盖）', nm.records, nm.record_list), ''))
+            as description,
         e.evidence
     from split as s
     join evidence as e using (unit, fiscal_year, counterparty_norm)
+    left join near_misses as nm using (unit, fiscal_year, counterparty_norm)
 )
 select * from findings
