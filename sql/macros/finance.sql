@@ -158,7 +158,8 @@ src as (
         year(v.voucher_date) as fiscal_year,
         cast(coalesce(v.debit, 0) as decimal(18, 2)) as dr,
         cast(coalesce(v.credit, 0) as decimal(18, 2)) as cr,
-        nullif(trim(v.account_code), '') as code,
+        -- a code cell, else the leading digits of a '5001 业务活动费用/30226 劳务费' name cell (as ingest does)
+        coalesce(nullif(trim(v.account_code), ''), nullif(regexp_extract(v.account_name, '^\s*([0-9]+)', 1), '')) as code,
         xc_fin_text(v.account_name) as account_text,
         xc_fin_text(v.summary) as summary_text,
         nullif(trim(v.settlement), '') as settlement_clean,
@@ -219,7 +220,7 @@ lines as (
             when f.is_expense_account or f.is_budget_account then null
             when f.code is not null and not (f.is_bank_account or starts_with(f.code, '1')) then null
             -- no code: liabilities, revenue and closing accounts by name
-            when f.code is null and coalesce(regexp_matches(f.account_text, '应付|预收|应交|应缴|暂存|收入|收益|结转|结余|盈余'), false)
+            when f.code is null and coalesce(regexp_matches(f.account_text, '应付|预收|应交|应缴|暂存|收入|收益|结转|结余|结存|盈余'), false)
                 then null
             when contains(coalesce(f.settlement_clean, c.v_settlement, ''), '公务卡') then 'card'
             when contains(coalesce(f.settlement_clean, c.v_settlement, ''), '现金') then 'cash'
