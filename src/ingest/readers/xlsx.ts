@@ -91,26 +91,52 @@ export function pickSheet(names: string[], wanted: string | number | undefined, 
   throw sheetNotFound(displayPath, wanted, names);
 }
 
-const MERGE_TAG = Buffer.from('<mergeCell ');
-
-/** Pass XML chunks through unchanged while collecting <mergeCell ref="…"/> ranges. */
-async function* tapMerges(it: AsyncIterable<Buffer | string>, merges: MergeRange[]): AsyncGenerator<Buffer | string> {
+/**
+ * Decode the sheet XML as a UTF-8 stream and collect <mergeCell ref="…"/> ranges on the way. exceljs decodes each
+ * chunk on its own (utils/parse-sax.js → bufferToString), which garbles a Chinese character cut by a chunk
+ * boundary ("2021年12月26日" → "2021年12月26��"); handing it already-decoded strings avoids that.
+ */
+async function* decodeAndTapMerges(it: AsyncIterable<Buffer | string>, merges: MergeRange[]): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
   let tail = '';
-  for await (const chunk of it) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (buf.indexOf(MERGE_TAG) !== -1 || (tail && tail.includes('<merge'))) {
-      const text = tail + buf.toString('utf8');
+  const scan = (text: string) => {
+    const t = tail + text;
+    if (t.indexOf('<mergeCell') !== -1) {
       let last = 0;
-      for (const m of text.matchAll(/<mergeCell\s+ref="([^"]+)"\s*\/?>/g)) {
+      for (const m of t.matchAll(/<mergeCell\s+ref="([^"]+)"\s*\/?>/g)) {
         const r = decodeRange(m[1]);
         if (r) merges.push(r);
         last = (m.index ?? 0) + m[0].length;
       }
-      tail = text.slice(Math.max(last, text.length - 64));
+      tail = t.slice(Math.max(last, t.length - 64));
     } else {
-      tail = buf.subarray(Math.max(0, buf.length - 64)).toString('latin1');
+      tail = t.slice(-64);
     }
-    yield chunk;
+  };
+  for await (const chunk of it) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (text) {
+      scan(text);
+      yield text;
+    }
+  }
+  const rest = decoder.decode();
+  if (rest) {
+    scan(rest);
+    yield rest;
+  }
+}
+
+/** Same fix for the workbook parts exceljs reads from zip entries (shared strings, styles, workbook, rels). */
+function decodeEntriesAsUtf8(reader: object): void {
+  const r = reader as Record<string, unknown>;
+  for (const m of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseStyles']) {
+    const orig = r[m];
+    if (typeof orig !== 'function') continue;
+    r[m] = function (this: unknown, entry: { setEncoding?: (e: string) => void }, ...rest: unknown[]) {
+      if (entry && typeof entry.setEncoding === 'function') entry.setEncoding('utf8');
+      return (orig as (...a: unknown[]) => unknown).call(this, entry, ...rest);
+    };
   }
 }
 
@@ -154,11 +180,12 @@ export class XlsxSource extends SpooledSource {
         worksheets: 'emit',
         entries: 'ignore',
       });
+      decodeEntriesAsUtf8(reader);
       for await (const ws of reader as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
         const w = ws as unknown as { name: string; iterator: AsyncIterable<Buffer | string> } & AsyncIterable<ExcelJS.Row>;
         if (found || w.name !== this.sheet) continue;
         found = true;
-        w.iterator = tapMerges(w.iterator, merges);
+        w.iterator = decodeAndTapMerges(w.iterator, merges);
         for await (const row of w) {
           const vals = row.values as unknown[];
           const cells: string[] = new Array(Math.max(vals.length - 1, 0));

@@ -6,6 +6,7 @@ import type { EncodingOption } from '../../../src/config/types.js';
 import { openSource, type OpenedSource } from '../../../src/ingest/readers/index.js';
 
 export const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-readers-test-'));
+process.on('exit', () => fs.rmSync(tmpRoot, { recursive: true, force: true }));
 
 export function tmpFile(name: string, content: string | Buffer): string {
   const p = path.join(tmpRoot, name);

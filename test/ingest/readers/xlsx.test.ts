@@ -155,3 +155,30 @@ describe('XLSX merges far below the header', () => {
     expect(l.cells.slice(1048, 1053).map((r) => r[2])).toEqual(['村1048', '村1049', '村1049', '村1049', '村1052']);
   });
 });
+
+describe('XLSX multi-byte text across chunk boundaries', () => {
+  it('Chinese text in shared and inline strings comes out intact (exceljs decodes chunks separately)', async () => {
+    const text = (i: number) => `滨海县第${i}号不动产权证书登记于2021年12月${(i % 28) + 1}日，坐落某某镇某某村${i}组`;
+    const n = 6000;
+    // shared strings (the non-streaming writer)
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('s');
+    ws.addRow(['序号', '说明']);
+    for (let i = 0; i < n; i++) ws.addRow([i, text(i)]);
+    const shared = tmpFile('mb-shared.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    // inline strings (the streaming writer)
+    const inline = tmpFile('mb-inline.xlsx', Buffer.alloc(0));
+    const sw = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: inline, useSharedStrings: false, useStyles: false });
+    const sws = sw.addWorksheet('s');
+    sws.addRow(['序号', '说明']).commit();
+    for (let i = 0; i < n; i++) sws.addRow([i, text(i)]).commit();
+    await sws.commit();
+    await sw.commit();
+    for (const f of [shared, inline]) {
+      const l = await load(f, { headerRow: 1, ncols: 2 });
+      expect(l.rowsRead).toBe(n + 1);
+      const bad = l.cells.filter((r, i) => r[3] !== text(i));
+      expect(bad.slice(0, 3)).toEqual([]);
+    }
+  });
+});
