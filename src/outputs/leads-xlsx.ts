@@ -119,10 +119,10 @@ function addHeader(ws: ExcelJS.Worksheet): void {
   header.commit();
 }
 
-function setupLeadSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string): ExcelJS.Worksheet {
+function setupLeadSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, styled: boolean): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = [...LEAD_COLUMNS.map((c) => ({ key: c, width: WIDTHS[c] ?? 12 })), ...REVIEW_HEADERS_ZH.map(() => ({ width: 12 }))];
-  ws.getColumn(LEAD_COLUMNS.indexOf('amount') + 1).numFmt = '#,##0.00';
+  if (styled) ws.getColumn(LEAD_COLUMNS.indexOf('amount') + 1).numFmt = '#,##0.00';
   addHeader(ws);
   return ws;
 }
@@ -176,15 +176,21 @@ function paramText(rule: RuleDefinition, used: Record<string, ParamValue> | null
   return lines.join('\n') || '（无参数）';
 }
 
+/** Above this many leads the workbook is written without styles (bold header, #,##0.00 amounts): styles make
+ * exceljs several times slower, and a list that long is filtered in Excel rather than read. */
+export const STYLED_MAX_LEADS = 20000;
+
 export async function writeLeadsXlsx(db: Db, file: string, rules: RuleDefinition[]): Promise<{ rows: number }> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: true });
+  const total = Number(await db.scalar<string>(`select count(*) from leads`, undefined, 'count leads'));
+  const styled = total <= STYLED_MAX_LEADS;
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: styled });
   wb.creator = 'xuncha';
   const fixedDate = new Date(Date.UTC(2000, 0, 1));
   wb.created = fixedDate;
   wb.modified = fixedDate;
 
   let rows = 0;
-  const all = setupLeadSheet(wb, '线索清单');
+  const all = setupLeadSheet(wb, '线索清单', styled);
   await streamLeads(db, '', {}, (r) => {
     all.addRow(leadRow(r)).commit();
     rows++;
@@ -201,7 +207,7 @@ export async function writeLeadsXlsx(db: Db, file: string, rules: RuleDefinition
     let name = categorySheetName(category);
     for (let k = 2; usedNames.has(name); k++) name = `${categorySheetName(category).slice(0, 28)}-${k}`;
     usedNames.add(name);
-    const ws = setupLeadSheet(wb, name);
+    const ws = setupLeadSheet(wb, name, styled);
     await streamLeads(db, 'where category = $c', { c: category }, (r) => ws.addRow(leadRow(r)).commit());
     ws.commit();
   }
