@@ -17,7 +17,7 @@ import { loadGenerated } from './oracle.js';
 
 const dir = process.argv[2];
 const data = await loadGenerated(dir);
-const db = await Db.open();
+const db = await Db.open(process.argv[3] ?? ':memory:');
 await installMacros(db);
 const tmp = mkdtempSync(join(tmpdir(), 'xc-cross-'));
 for (const [table, rows] of Object.entries(data) as [CanonicalTableName, Record<string, string>[]][]) {
@@ -25,7 +25,8 @@ for (const [table, rows] of Object.entries(data) as [CanonicalTableName, Record<
   const names = [...spec.fields, ...(spec.alternates ?? [])].map((f) => f.name);
   const f = join(tmp, `${table}.csv`);
   writeFileSync(f, Papa.unparse({ fields: names, data: rows.map((r) => names.map((n) => r[n] ?? '')) }));
-  await db.run(`create table raw_${table} as select row_number() over () as _rn, * from read_csv('${f}', header=true, all_varchar=true)`);
+  const colSpec = names.map((n) => `'${n}': 'VARCHAR'`).join(', ');
+  await db.run(`create table raw_${table} as select row_number() over () as _rn, * from read_csv('${f}', header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${colSpec}}, parallel=false)`);
   const has = new Set(names.filter((n) => rows.some((r) => r[n])));
   const expr = (n: string): string => {
     const fs = spec.fields.find((x) => x.name === n);
@@ -67,6 +68,8 @@ const truth = readFileSync(join(dir, 'truth.csv'), 'utf8').trim().split('\n').sl
 const extra = got.filter((g) => !truth.includes(g));
 const missing = truth.filter((g) => !got.includes(g));
 console.log(`product rules: ${got.length} findings, truth ${truth.length}; extra ${extra.length}, missing ${missing.length}`);
+const byRule = (l: string[]) => Object.entries(l.reduce<Record<string, number>>((a, x) => ((a[x.split(',')[0]] = (a[x.split(',')[0]] ?? 0) + 1), a), {}));
+console.log('extra by rule', byRule(extra), 'missing by rule', byRule(missing));
 for (const e of extra.slice(0, 60)) console.log('EXTRA  ', e);
 for (const m of missing.slice(0, 60)) console.log('MISSING', m);
 db.close();
