@@ -342,10 +342,9 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
      )
      select *,
        case when _class = 'reject' then _error when _class = 'data' then ${reasonCode} end as _reason,
-       case when _class = 'reject' then '文件格式错误：' || case _error
-              when 'csv.too_many_fields' then '该行的列数多于表头'
-              when 'xlsx.too_many_fields' then '该行的列数多于表头'
-              when 'csv.bad_quoting' then '引号不配对'
+       case when _class = 'reject' then '文件格式错误：' || case
+              when _error like '%.too_many_fields' then '该行的列数多于表头，无法确定各值属于哪一列'
+              when _error = 'csv.bad_quoting' then '引号不配对，该行无法可靠地拆分成列'
               else _error end
             when _class = 'data' then ${reasonZh} end as _reason_zh,
        ${personId ? `xc_id_valid(${V('id_number')})` : 'NULL'} as _id_valid
