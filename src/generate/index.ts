@@ -3,6 +3,26 @@
  *
  * Writes into outDir: the source files (CSV UTF-8/GB18030, XLSX), `truth.csv` (rule_id,subject_key,amount)
  * and `pipeline.yaml` that loads them. Deterministic per seed: all randomness comes from seeded streams.
+ *
+ * Files and their mess (all of it within SPEC §3.1, so a correct loader rejects no row):
+ *  户籍人口信息.csv            GB18030, 2 title rows, 合计 row, 15-digit ids for some people born before 1945
+ *  低保特困对象花名册.xlsx       2 title rows (merged), date cells, 户主身份证号 beside 成员身份证号, a few full-width ids, 合计
+ *  一卡通发放明细/YYYY年MM月.csv  30 monthly files (glob): UTF-8 BOM / GB18030 / UTF-8 in turn, 3 header variants
+ *                               (with and without title rows and period column), dates 2023-03-05 · 2023/3/5 ·
+ *                               2023年3月5日 · 20230305 · 2023.3.5, money 1234.50 · "1,234.50" · "￥1,234.50",
+ *                               full-width ids/amounts in ~1% of rows of some months, spaced account numbers, 合计/总计
+ *  耕地地力保护补贴_YYYY.xlsx    number cells for area/amount, 2023 real date cells, 2024 text dates
+ *  不动产登记信息.xlsx           text dates 2015年3月5日
+ *  机动车登记_城区.csv / _乡镇.xlsx  UTF-8 without BOM (slash dates) / XLSX with the header on row 3 (date cells)
+ *  财政供养人员名单.csv          UTF-8 BOM, 20150901 dates;  村社区干部花名册.xlsx: date cells
+ *  殡葬火化信息.csv             GB18030, 2023.3.5 dates;   市场主体登记信息.csv: capital "500,000.00"
+ *  承包地确权登记.csv            GB18030, several plots per contractor
+ *  村干部亲属关系.csv / 村干部近亲属享受低保备案表.csv   relation and kin_filing
+ *  会计凭证/<unit>_*.csv|xlsx    one file per unit in three forms: (0) UTF-8 BOM CSV, code and name columns,
+ *                               debit/credit with thousands separators; (1) XLSX, one amount + 方向 借/贷, date cells;
+ *                               (2) GB18030 CSV, code+name in one 科目 cell ("5001 业务活动费用/30201 办公费"),
+ *                               fund source under 项目, compact dates
+ *  政府采购合同.xlsx             procurement contracts
  */
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
