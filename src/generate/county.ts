@@ -465,7 +465,9 @@ export class County {
   addVehicle(p: number, type: string, brand: string, reg: number, status: string, dereg: number): VehicleRec {
     const s = this.plateSeq++;
     const A = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-    const plate = `苏J${A[s % 24]}${String(10000 + ((s * 7919) % 90000)).slice(-5)}`;
+    // unique for 24 × 24 × 10,000 vehicles: 苏J + letter + (letter or digit) + 4 digits
+    const q = Math.floor(s / 24);
+    const plate = `苏J${A[s % 24]}${q < 10000 ? String(q % 10) + String(Math.floor(q / 10)).padStart(3, '0') : A[Math.floor(q / 10000) % 24] + String(q % 10000).padStart(4, '0')}`;
     const rec: VehicleRec = { p, plate: type.includes('摩托') ? plate.replace('苏J', '苏J·') : plate, type, brand, reg, status, dereg };
     this.vehicles.push(rec);
     return rec;
