@@ -18,17 +18,16 @@
  * order-insensitively (same count); `description_contains: text`; `severity` is the effective severity (a
  * variant's override, else the header's).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Db } from '../../src/db/connection.js';
 import { installMacros } from '../../src/normalize/macros.js';
 import { CANONICAL_TABLE_NAMES, canonicalColumns, createTableSql, isCanonicalTable, type CanonicalTableName } from '../../src/schema/canonical-tables.js';
-import { listSqlFiles, BUILTIN_RULE_DIR } from '../../src/rules/catalog.js';
+import { BUILTIN_RULE_DIR } from '../../src/rules/catalog.js';
 import { parseRuleFile } from '../../src/rules/parse-rule-file.js';
 import { runRules } from '../../src/rules/run-rules.js';
 import type { RuleDefinition } from '../../src/rules/types.js';
-import { readdirSync, statSync } from 'node:fs';
 
 export type Row = Record<string, unknown>;
 
@@ -59,8 +58,6 @@ export function findCaseFiles(dir: string = BUILTIN_RULE_DIR): string[] {
   if (existsSync(dir)) walk(dir);
   return out;
 }
-
-export { listSqlFiles };
 
 export function loadCaseFile(file: string): CaseFile {
   const doc = parseYaml(readFileSync(file, 'utf8')) as { rule?: string; rule_file?: string; cases?: Record<string, Omit<RuleCase, 'name'>> };
