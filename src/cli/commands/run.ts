@@ -19,7 +19,7 @@ import { writeLeadsCsv } from '../../outputs/leads-csv.js';
 import { writeLeadsXlsx } from '../../outputs/leads-xlsx.js';
 import { buildReport } from '../../report/build-report.js';
 import { buildFinanceAnalytics } from '../../analytics/finance.js';
-import { loadCatalog, runRules, selectRules } from '../../rules/index.js';
+import { loadCatalog, preflightRules, runRules, selectRules } from '../../rules/index.js';
 
 export async function runCommand(pipelineFile: string, opts: RunCliOptions & { stage: 'run' | 'ingest' }): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet });
@@ -66,7 +66,9 @@ export async function runPipeline(
   const withRules = opts.stage === 'run';
   const presentTables = new Set<string>(config.sources.map((s) => s.table));
   const catalog = withRules ? loadCatalog(config.rules.custom) : [];
-  const selection = withRules ? selectRules(catalog, config.rules, presentTables) : undefined;
+  const selection = withRules ? selectRules(catalog, config.rules, presentTables, { file: config.file }) : undefined;
+  // custom rules run once on empty tables, so a broken rule is reported before any data is read
+  if (selection) await preflightRules(selection.selected, config.rules);
 
   const staging = createStaging(config.output);
   let db: Db | undefined;
