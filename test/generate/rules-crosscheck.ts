@@ -15,9 +15,9 @@ import { loadCatalog } from '../../src/rules/catalog.js';
 import { runRules } from '../../src/rules/run-rules.js';
 import { loadGenerated } from './oracle.js';
 
-const dir = process.argv[2];
+export async function crossCheck(dir: string, dbPath = ':memory:'): Promise<{ got: string[]; truth: string[]; extra: string[]; missing: string[] }> {
 const data = await loadGenerated(dir);
-const db = await Db.open(process.argv[3] ?? ':memory:');
+const db = await Db.open(dbPath);
 await installMacros(db);
 const tmp = mkdtempSync(join(tmpdir(), 'xc-cross-'));
 for (const [table, rows] of Object.entries(data) as [CanonicalTableName, Record<string, string>[]][]) {
@@ -68,9 +68,15 @@ const truth = readFileSync(join(dir, 'truth.csv'), 'utf8').trim().split('\n').sl
 const extra = got.filter((g) => !truth.includes(g));
 const missing = truth.filter((g) => !got.includes(g));
 console.log(`product rules: ${got.length} findings, truth ${truth.length}; extra ${extra.length}, missing ${missing.length}`);
+db.close();
+rmSync(tmp, { recursive: true, force: true });
+return { got, truth, extra, missing };
+}
+
+if (process.argv[1] && process.argv[1].endsWith('rules-crosscheck.ts')) {
+const { got, truth, extra, missing } = await crossCheck(process.argv[2], process.argv[3]);
 const byRule = (l: string[]) => Object.entries(l.reduce<Record<string, number>>((a, x) => ((a[x.split(',')[0]] = (a[x.split(',')[0]] ?? 0) + 1), a), {}));
 console.log('extra by rule', byRule(extra), 'missing by rule', byRule(missing));
 for (const e of extra.slice(0, 60)) console.log('EXTRA  ', e);
 for (const m of missing.slice(0, 60)) console.log('MISSING', m);
-db.close();
-rmSync(tmp, { recursive: true, force: true });
+}
