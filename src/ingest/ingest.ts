@@ -124,7 +124,9 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
       else aboveTitle++;
     }
 
+    const tLoad = performance.now();
     await classifyAndLoad(db, src, header, ncols);
+    if (process.env.XUNCHA_PROFILE) process.stderr.write(`[profile] ${src.displayPath}: read ${(tLoad - t0).toFixed(0)} ms, normalize ${(performance.now() - tLoad).toFixed(0)} ms\n`);
     const counts = await db.all<{ cls: string; n: string }>(
       `select _class as cls, count(*) as n from ${PARSED} group by all`,
       undefined,
@@ -253,7 +255,9 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     .map((f) => byField.get(f))
     .filter((x): x is ColumnMapping => Boolean(x))
     .map((x) => `c${x.index}`);
-  const totalProbe = [...new Set([...firstCells, ...keyCols])]
+  const totalCells = [...new Set([...firstCells, ...keyCols])];
+  // every total word contains 计: a cheap substring test gates the regexes
+  const totalProbe = totalCells
     .map((c) => `regexp_matches(regexp_replace(coalesce(${c}, ''), '[\\s\\x{3000}]', '', 'g'), '^(合计|总计|小计|本页合计|本页小计|累计|总合计|本月合计|本年累计)')`)
     .join(' or ');
   const mappedCols = header.columns.filter((col) => col.field);
@@ -325,13 +329,15 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     return `cast(${valueOf(cd.name)} as ${cd.sqlType}) as ${quoteIdent(cd.name)}`;
   });
 
-  await db.run(
-    `create or replace temp table ${PARSED} as
+  const t0 = performance.now();
+  // cells the canonical row still needs after parsing: unmapped columns (for _extra) and the voucher direction
+  const keepCells = [...new Set([...extraCols.map((c) => `c${c.index}`), ...(ex.get('direction') ? [`c${ex.get('direction')!.col.index}`] : [])])];
+  const parsedSql = `create or replace temp table ${PARSED} as
      with cls as (
        select *,
          case when _error is not null then 'reject'
               when ${allBlank} then 'blank'
-              when ${totalProbe || 'false'} then 'total'
+              when ${totalProbe ? `strpos(concat_ws('', ${totalCells.join(', ')}), '计') > 0 and (${totalProbe})` : 'false'} then 'total'
               when ${repeatedHeader} then 'header'
               else 'data' end as _class
        from ${STAGE}
@@ -339,23 +345,32 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
      vals as (
        select *${exprs.length ? ', ' + exprs.map((e) => `case when _class = 'data' then ${e.value} end as ${V(e.field.name)}`).join(', ') : ''}
        from cls
+     ),
+     checked as (
+       select *,
+         case when _class = 'reject' then _error when _class = 'data' then ${reasonCode} end as _reason,
+         case when _class = 'reject' then '文件格式错误：' || case
+                when _error like '%.too_many_fields' then '该行的列数多于表头，无法确定各值属于哪一列'
+                when _error = 'csv.bad_quoting' then '引号不配对，该行无法可靠地拆分成列'
+                else _error end
+              when _class = 'data' then ${reasonZh} end as _reason_zh
+       from vals
      )
-     select *,
-       case when _class = 'reject' then _error when _class = 'data' then ${reasonCode} end as _reason,
-       case when _class = 'reject' then '文件格式错误：' || case
-              when _error like '%.too_many_fields' then '该行的列数多于表头，无法确定各值属于哪一列'
-              when _error = 'csv.bad_quoting' then '引号不配对，该行无法可靠地拆分成列'
-              else _error end
-            when _class = 'data' then ${reasonZh} end as _reason_zh,
-       ${personId ? `xc_id_valid(${V('id_number')})` : 'NULL'} as _id_valid
-     from vals`,
-    undefined,
-    `classify ${src.displayPath}`,
-  );
-  await db.run(`update ${PARSED} set _class = 'reject' where _class = 'data' and _reason is not null`, undefined, 'mark rejects');
+     select _row,
+       case when _reason is not null then 'reject' else _class end as _class,
+       _reason, _reason_zh,
+       case when _reason is not null then coalesce(_raw, ${rawJson}::VARCHAR) end as _raw_json,
+       ${personId ? `case when _reason is null and _class = 'data' then xc_id_valid(${V('id_number')}) end` : 'NULL'} as _id_valid
+       ${exprs.length ? ', ' + exprs.map((e) => V(e.field.name)).join(', ') : ''}
+       ${keepCells.length ? ', ' + keepCells.join(', ') : ''}
+     from checked`;
+  await db.run(parsedSql, undefined, `classify ${src.displayPath}`);
+  const prof = process.env.XUNCHA_PROFILE ? (l: string, t: number) => process.stderr.write(`[profile]   ${l} ${(performance.now() - t).toFixed(0)} ms\n`) : () => {};
+  prof('parse', t0);
+  const tq = performance.now();
   await db.run(
     `insert into rejects
-     select ${quoteLiteral(src.displayPath)}, _row, ${quoteLiteral(table)}, _reason, _reason_zh, coalesce(_raw, ${rawJson}::VARCHAR)
+     select ${quoteLiteral(src.displayPath)}, _row, ${quoteLiteral(table)}, _reason, _reason_zh, _raw_json
      from ${PARSED} where _class = 'reject' order by _row`,
     undefined,
     `rejects ${src.displayPath}`,
@@ -365,4 +380,5 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     undefined,
     `load ${table} from ${src.displayPath}`,
   );
+  prof('rejects+insert', tq);
 }

@@ -2,7 +2,7 @@
  * `xuncha run` / `xuncha ingest`: validate everything first (pipeline, rule files, rule selection and params),
  * then ingest → rules → leads → outputs, all into a staging folder that replaces the old outputs only on success.
  */
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { loadPipeline } from '../../config/load-pipeline.js';
 import { Db } from '../../db/connection.js';
 import { UsageError } from '../../errors.js';
@@ -24,7 +24,7 @@ import { loadCatalog, preflightRules, runRules, selectRules } from '../../rules/
 export async function runCommand(pipelineFile: string, opts: RunCliOptions & { stage: 'run' | 'ingest' }): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet });
   const config = loadPipeline(pipelineFile);
-  if (opts.out) config.output = join(process.cwd(), opts.out).replace(/\/$/, '');
+  if (opts.out) config.output = resolve(opts.out);
   if (opts.threads != null && !(Number(opts.threads) >= 1)) throw new UsageError(`--threads must be a positive integer, got ${opts.threads}`);
   const result = await runPipeline(config, {
     stage: opts.stage,
