@@ -10,10 +10,9 @@ import { quoteLiteral } from '../../src/db/quote.js';
 import { FINANCE_ANALYTICS_TABLES, buildFinanceAnalytics } from '../../src/analytics/finance.js';
 import { installMacros } from '../../src/normalize/macros.js';
 import { createTableSql } from '../../src/schema/canonical-tables.js';
+import { external } from '../external.js';
 
-const BENFORD_DIR = join(process.cwd(), '..', 'shared', 'external', 'benford-nigrini');
-const BENFORD_DIR_ALT = '/work/shared/external/benford-nigrini';
-const benfordDir = existsSync(BENFORD_DIR) ? BENFORD_DIR : BENFORD_DIR_ALT;
+const benfordDir = external('benford-nigrini');
 
 async function analyticsTables(db: Db): Promise<string[]> {
   const rows = await db.all<{ table_name: string }>(

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.js';
 import { idInfo, normIdNumber } from '../../src/normalize/id-number.js';
 import { openMacroDb, runMacros } from './sql-helpers.js';
+import { external } from '../external.js';
 
-const VECTORS = '/work/shared/external/cn-id/cn-id-vectors.json';
+const VECTORS = external('cn-id', 'cn-id-vectors.json');
 
 interface Vector {
   id: string;

@@ -9,11 +9,12 @@ import { LEAD_COLUMNS, assembleLeads } from '../../src/leads/assemble.js';
 import { formulaGuard, writeLeadsCsv } from '../../src/outputs/leads-csv.js';
 import { LEAD_HEADERS_ZH, REVIEW_HEADERS_ZH, categorySheetName, evidenceText, writeLeadsXlsx } from '../../src/outputs/leads-xlsx.js';
 import { fakeRule, loadFindings, type F } from '../leads/fixture.js';
+import { external } from '../external.js';
 
-const INJECTION = JSON.parse(readFileSync('/work/shared/external/csv-injection/formula-injection-cases.json', 'utf8')) as {
+const INJECTION = JSON.parse(readFileSync(external('csv-injection', 'formula-injection-cases.json'), 'utf8')) as {
   cases: { value: string; dangerous: boolean | null }[];
 };
-const PAYLOADS = readFileSync('/work/shared/external/csv-injection/payloadbox_csv-payload.txt', 'utf8')
+const PAYLOADS = readFileSync(external('csv-injection', 'payloadbox_csv-payload.txt'), 'utf8')
   .split(/\r?\n/)
   .filter((l) => l.length);
 const VALUES = [...new Set([...INJECTION.cases.map((c) => c.value), ...PAYLOADS])].filter((v) => !v.includes('\0'));

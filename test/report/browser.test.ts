@@ -14,9 +14,10 @@ import { Db } from '../../src/db/connection.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { renderNotebook } from '../../src/notebook/render-notebook.js';
 import { buildFixtureDb, KNOWN, loadXssSample } from './fixture-db.js';
+import { external } from '../external.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const XSS_DIR = '/work/shared/external/xss-payloads';
+const XSS_DIR = external('xss-payloads');
 const XSS_FILES = ['PATT_RSNAKE_XSS.txt', 'PATT_XSS_Polyglots.txt', 'PATT_BRUTELOGIC-XSS-STRINGS.txt', 'PATT_IntrudersXSS.txt', 'payloadbox_xss-payload-list.txt'];
 /** Our own payloads: if any of them runs, it sets a global canary instead of (or besides) opening a dialog. */
 const CANARY_PAYLOADS = [

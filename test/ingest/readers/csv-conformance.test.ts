@@ -8,9 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Db } from '../../../src/db/connection.js';
 import { UserError } from '../../../src/errors.js';
 import { load, open } from './helpers.js';
+import { external } from '../../external.js';
 
-const SPECTRUM = '/work/shared/external/csv-spectrum';
-const DUCK = '/work/shared/external/duckdb-csv';
+const SPECTRUM = external('csv-spectrum');
+const DUCK = external('duckdb-csv');
 const have = fs.existsSync(SPECTRUM) && fs.existsSync(DUCK);
 
 function code(e: unknown): string | undefined {

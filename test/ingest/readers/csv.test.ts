@@ -4,6 +4,7 @@ import iconv from 'iconv-lite';
 import { UserError } from '../../../src/errors.js';
 import { CsvSource } from '../../../src/ingest/readers/csv.js';
 import { assertAccounting, load, open, tmpFile } from './helpers.js';
+import { external } from '../../external.js';
 
 const TITLE_CSV =
   '滨海县2023年低保名册\n制表单位：县民政局,,\n序号,姓名,身份证号,金额\n1,张三,320922198001011234,300.50\n2,李四,32092219800101123X,200\n合计,,,500.50\n';
@@ -179,13 +180,13 @@ describe('CSV reader', () => {
   });
 
   it('Shift-JIS is not silently read as GBK', async () => {
-    const dir = '/work/shared/external/chardet-encoding-probes/SHIFT_JIS';
+    const dir = external('chardet-encoding-probes', 'SHIFT_JIS');
     for (const name of fs.readdirSync(dir)) {
       const f = tmpFile('sjis-' + name + '.csv', fs.readFileSync(`${dir}/${name}`));
       expect(code(await open(f).catch((x) => x))).toBe('ingest.bad_encoding');
     }
     // GB2312 probes are accepted as GB18030
-    const gdir = '/work/shared/external/chardet-encoding-probes/GB2312';
+    const gdir = external('chardet-encoding-probes', 'GB2312');
     for (const name of fs.readdirSync(gdir)) {
       const f = tmpFile('gb-' + name + '.csv', fs.readFileSync(`${gdir}/${name}`));
       expect((await open(f)).encoding).toBe('gb18030');
