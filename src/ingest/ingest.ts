@@ -249,7 +249,8 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
   const cells = Array.from({ length: ncols }, (_, i) => `c${i + 1}`);
 
   // --- classification: blank, total (合计/总计/小计), repeated header, data
-  const allBlank = `xc_is_blank(concat_ws('', ${cells.join(', ')}))`;
+  // NULL cells are the common blank; a row of whitespace-only cells is caught by the full-match regex
+  const allBlank = `(coalesce(${cells.join(', ')}) is null or regexp_full_match(concat_ws('', ${cells.join(', ')}), '[\\s\\x{3000}\\x{FEFF}]*'))`;
   const firstCells = cells.slice(0, Math.min(3, ncols));
   const keyCols = ['id_number', 'name', 'unit', 'voucher_no', 'summary', 'company_name', 'vendor']
     .map((f) => byField.get(f))
@@ -262,7 +263,12 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     .join(' or ');
   const mappedCols = header.columns.filter((col) => col.field);
   const headerEq = mappedCols.map((col) => `(trim(coalesce(c${col.index}, '')) = ${quoteLiteral(col.header)})::int`);
-  const repeatedHeader = headerEq.length >= 2 ? `(${headerEq.join(' + ')}) * 2 >= ${headerEq.length}` : 'false';
+  // a header repeated on each printed page: at least half the mapped cells equal their header text; the first
+  // comparison alone rules out almost every data row, so the sum is evaluated only for the few that pass it
+  const repeatedHeader =
+    headerEq.length >= 2
+      ? `(${headerEq.slice(0, 2).join(' + ')} >= 1) and (${headerEq.join(' + ')}) * 2 >= ${headerEq.length}`
+      : 'false';
 
   // --- field expressions: each cell is parsed once, into _v_<field>; checks and derived columns read that
   const exprs: FieldExpr[] = [];
@@ -371,12 +377,12 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
   await db.run(
     `insert into rejects
      select ${quoteLiteral(src.displayPath)}, _row, ${quoteLiteral(table)}, _reason, _reason_zh, _raw_json
-     from ${PARSED} where _class = 'reject' order by _row`,
+     from ${PARSED} where _class = 'reject'`,
     undefined,
     `rejects ${src.displayPath}`,
   );
   await db.run(
-    `insert into ${quoteIdent(table)} select ${selectCols.join(',\n       ')} from ${PARSED} where _class = 'data' order by _row`,
+    `insert into ${quoteIdent(table)} select ${selectCols.join(',\n       ')} from ${PARSED} where _class = 'data'`,
     undefined,
     `load ${table} from ${src.displayPath}`,
   );
