@@ -31,26 +31,9 @@ assumptions:
     补贴表中没有该家庭任何低保发放记录时，按名册各成员月保障金 × 覆盖的自然月数估算（开放的期间计至数据中的最晚日期）。
 ---*/
 with
-members as (
-    -- the dibao roster, one row per member and period, open ends made explicit
-    select
-        id_number, name, town, village, address, relation, head_id_number, head_name, monthly_amount,
-        coalesce(xc_blank_null(household_id), head_id_number, id_number) as household_key,
-        coalesce(start_date, xc_far_past()) as dibao_start,
-        coalesce(end_date, xc_far_future()) as dibao_end,
-        start_date, end_date, household_id, _source_file, _source_row
-    from dibao
-    where id_number is not null
-),
-heads as (
-    select id_number as head_id_number, any_value(name order by _source_file, _source_row) as head_roster_name
-    from members group by id_number
-),
-as_of as (
-    -- open periods are counted up to the latest date in the data when money has to be estimated
-    select coalesce(greatest((select max(pay_date) from subsidy),
-                             (select max(greatest(start_date, end_date)) from dibao)), current_date) as d
-),
+members as (select * from xc_dibao_members('dibao')),
+heads as (select * from xc_dibao_heads('members')),
+as_of as (select * from xc_dibao_as_of('subsidy', 'dibao')),
 member_ids as (
     select distinct id_number, household_key from members
 ),
@@ -110,63 +93,8 @@ hits as (
     join members as m on m.id_number = t.owner_id and m.household_key = t.household_key
     where coalesce(t.register_date, xc_far_past()) <= m.dibao_end
 ),
--- ---- dibao money paid to the household while the condition held (same block in every dibao_* rule) ----
-windows as (
-    select distinct subject_key, household_key, win_start, win_end from hits
-),
-household_pay as (
-    select distinct m.household_key, s._source_file, s._source_row, s.pay_date, s.amount, s.subsidy_type,
-           s.id_number, s.name, s.period
-    from subsidy as s
-    join members as m using (id_number)
-    where xc_is_dibao_subsidy(s.subsidy_type)
-),
-paid_rows as (
-    select distinct w.subject_key, p._source_file, p._source_row, p.pay_date, p.amount, p.subsidy_type,
-           p.id_number, p.name, p.period
-    from windows as w
-    join household_pay as p on p.household_key = w.household_key and p.pay_date between w.win_start and w.win_end
-),
-paid as (
-    select
-        subject_key,
-        sum(amount) as amount,
-        list(xc_evidence('subsidy', _source_file, _source_row,
-                         {'id_number': id_number, 'name': name, 'subsidy_type': subsidy_type, 'amount': amount,
-                          'pay_date': pay_date, 'period': period})
-             order by _source_file, _source_row) as evidence
-    from paid_rows
-    group by subject_key
-),
-member_months as (
-    select
-        w.subject_key, m._source_file, m._source_row, m.monthly_amount,
-        unnest(generate_series(
-            cast(date_trunc('month', greatest(w.win_start, m.dibao_start)) as timestamp),
-            cast(date_trunc('month', least(w.win_end, m.dibao_end, (select d from as_of))) as timestamp),
-            interval 1 month)) as month
-    from windows as w
-    join members as m using (household_key)
-    where w.household_key not in (select household_key from household_pay)
-),
-estimated as (
-    select subject_key, sum(monthly_amount) as amount
-    from (select distinct subject_key, _source_file, _source_row, monthly_amount, month from member_months)
-    group by subject_key
-),
-money as (
-    select
-        w.subject_key,
-        bool_or(w.household_key in (select household_key from household_pay)) as from_payments,
-        any_value(p.amount) as paid_amount,
-        any_value(e.amount) as estimated_amount,
-        any_value(p.evidence) as evidence
-    from windows as w
-    left join paid as p using (subject_key)
-    left join estimated as e using (subject_key)
-    group by w.subject_key
-),
--- ---- end of the shared block ----
+-- dibao money paid to the household while the condition held (sql/macros/welfare_dibao.sql)
+money as (select * from xc_dibao_money('hits', 'members', 'subsidy', 'as_of')),
 subject_rows as (
     select distinct h.subject_key, m.*
     from hits as h join members as m on m._source_file = h.m_file and m._source_row = h.m_row

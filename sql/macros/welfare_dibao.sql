@@ -1,0 +1,88 @@
+-- The 低保 roster and the 低保 money of a household, shared by every dibao_* rule (sql/rules/relationship_benefit).
+-- Table macros take the tables (or the calling query's CTE names) as arguments: DuckDB binds a table macro when it
+-- is created, before the canonical tables exist, while query_table() resolves its name at call time.
+
+-- the dibao roster, one row per member and period, open ends made explicit
+create or replace macro xc_dibao_members(dibao_tbl) as table
+    select
+        id_number, name, town, village, address, relation, head_id_number, head_name, monthly_amount,
+        coalesce(xc_blank_null(household_id), head_id_number, id_number) as household_key,
+        coalesce(start_date, xc_far_past()) as dibao_start,
+        coalesce(end_date, xc_far_future()) as dibao_end,
+        start_date, end_date, household_id, _source_file, _source_row
+    from query_table(dibao_tbl)
+    where id_number is not null;
+
+-- the roster name of each household head
+create or replace macro xc_dibao_heads(members_tbl) as table
+    select id_number as head_id_number, any_value(name order by _source_file, _source_row) as head_roster_name
+    from query_table(members_tbl) group by id_number;
+
+-- open periods are counted up to the latest date in the data when money has to be estimated
+create or replace macro xc_dibao_as_of(subsidy_tbl, dibao_tbl) as table
+    select coalesce(greatest((select max(pay_date) from query_table(subsidy_tbl)),
+                             (select max(greatest(start_date, end_date)) from query_table(dibao_tbl))), current_date) as d;
+
+-- Dibao money paid to the household while the rule's condition held. hits_tbl: one row per finding window
+-- (subject_key, household_key, win_start, win_end). The amount is the household's 低保-type subsidy payments
+-- dated inside any of the subject's windows; when the subsidy table has no 低保 payment for the household at all,
+-- it is estimated as the members' monthly_amount × the calendar months the windows cover.
+-- Returns subject_key, from_payments, paid_amount, estimated_amount, evidence (the payment rows).
+create or replace macro xc_dibao_money(hits_tbl, members_tbl, subsidy_tbl, as_of_tbl) as table
+with
+windows as (
+    select distinct subject_key, household_key, win_start, win_end from query_table(hits_tbl)
+),
+household_pay as (
+    select distinct m.household_key, s._source_file, s._source_row, s.pay_date, s.amount, s.subsidy_type,
+           s.id_number, s.name, s.period
+    from query_table(subsidy_tbl) as s
+    join query_table(members_tbl) as m using (id_number)
+    where xc_is_dibao_subsidy(s.subsidy_type)
+),
+paid_rows as (
+    select distinct w.subject_key, p._source_file, p._source_row, p.pay_date, p.amount, p.subsidy_type,
+           p.id_number, p.name, p.period
+    from windows as w
+    join household_pay as p on p.household_key = w.household_key and p.pay_date between w.win_start and w.win_end
+),
+paid as (
+    select
+        subject_key,
+        sum(amount) as amount,
+        list(xc_evidence('subsidy', _source_file, _source_row,
+                         {'id_number': id_number, 'name': name, 'subsidy_type': subsidy_type, 'amount': amount,
+                          'pay_date': pay_date, 'period': period})
+             order by _source_file, _source_row) as evidence
+    from paid_rows
+    group by subject_key
+),
+member_months as (
+    select
+        w.subject_key, m._source_file, m._source_row, m.monthly_amount,
+        unnest(generate_series(
+            cast(date_trunc('month', greatest(w.win_start, m.dibao_start)) as timestamp),
+            cast(date_trunc('month', least(w.win_end, m.dibao_end, (select d from query_table(as_of_tbl)))) as timestamp),
+            interval 1 month)) as month
+    from windows as w
+    join query_table(members_tbl) as m using (household_key)
+    where w.household_key not in (select household_key from household_pay)
+),
+estimated as (
+    select subject_key, sum(monthly_amount) as amount
+    from (select distinct subject_key, _source_file, _source_row, monthly_amount, month from member_months)
+    group by subject_key
+),
+money as (
+    select
+        w.subject_key,
+        bool_or(w.household_key in (select household_key from household_pay)) as from_payments,
+        any_value(p.amount) as paid_amount,
+        any_value(e.amount) as estimated_amount,
+        any_value(p.evidence) as evidence
+    from windows as w
+    left join paid as p using (subject_key)
+    left join estimated as e using (subject_key)
+    group by w.subject_key
+)
+select * from money;
