@@ -285,3 +285,14 @@ create or replace macro xc_fin_evidence_item(l) as xc_evidence('voucher', l._sou
     'fund_source': l.fund_source,
     'invoice_no': l.invoice_no
 });
+
+
+-- Evidence of whole vouchers: every line of each voucher whose key is in keys_tbl (a CTE of the calling rule with
+-- a voucher_key column), read from the voucher table itself, in file order. One JSON array per voucher_key.
+create or replace macro xc_fin_voucher_evidence(voucher_tbl, keys_tbl) as table
+    select
+        xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) as voucher_key,
+        to_json(list(xc_fin_evidence_item(v) order by v._source_file, v._source_row)) as evidence
+    from query_table(voucher_tbl) as v
+    where xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) in (select voucher_key from query_table(keys_tbl))
+    group by 1;

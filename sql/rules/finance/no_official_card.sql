@@ -63,15 +63,8 @@ cash_settled as materialized (
     from per_voucher
     where card_category_amount > 0 and cash_amount > 0 and least(cash_amount, card_category_amount) >= $min_amount
 ),
--- evidence: every line of the voucher, read from the voucher table itself (cheaper than keeping all lines)
-evidence as (
-    select
-        xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) as voucher_key,
-        to_json(list(xc_fin_evidence_item(v) order by v._source_file, v._source_row)) as evidence
-    from voucher as v
-    where xc_fin_voucher_key(v.unit, v.voucher_date, v.voucher_no) in (select voucher_key from cash_settled)
-    group by 1
-),
+-- evidence: every line of each flagged voucher (sql/macros/finance.sql)
+evidence as (select * from xc_fin_voucher_evidence('voucher', 'cash_settled')),
 findings as (
     select
         c.voucher_key as subject_key,
