@@ -327,10 +327,10 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     if (hasPersonId(table) && ['id_valid', 'birth_date', 'sex', 'region_code'].includes(cd.name)) {
       if (!personId) return `NULL as ${quoteIdent(cd.name)}`;
       const id = V('id_number');
-      if (cd.name === 'id_valid') return `coalesce(_id_valid, false) as id_valid`;
-      if (cd.name === 'birth_date') return `xc_id_birth(${id}) as birth_date`;
-      if (cd.name === 'sex') return `xc_id_sex(${id}) as sex`;
-      return `case when _id_valid then substr(${id}, 1, 6) end as region_code`;
+      if (cd.name === 'id_valid') return `coalesce(_ids.valid, false) as id_valid`;
+      if (cd.name === 'birth_date') return `_ids.birth as birth_date`;
+      if (cd.name === 'sex') return `_ids.sex as sex`;
+      return `case when _ids.valid then substr(${id}, 1, 6) end as region_code`;
     }
     return `cast(${valueOf(cd.name)} as ${cd.sqlType}) as ${quoteIdent(cd.name)}`;
   });
@@ -365,8 +365,7 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
      select _row,
        case when _reason is not null then 'reject' else _class end as _class,
        _reason, _reason_zh,
-       case when _reason is not null then coalesce(_raw, ${rawJson}::VARCHAR) end as _raw_json,
-       ${personId ? `case when _reason is null and _class = 'data' then xc_id_valid(${V('id_number')}) end` : 'NULL'} as _id_valid
+       case when _reason is not null then coalesce(_raw, ${rawJson}::VARCHAR) end as _raw_json
        ${exprs.length ? ', ' + exprs.map((e) => V(e.field.name)).join(', ') : ''}
        ${keepCells.length ? ', ' + keepCells.join(', ') : ''}
      from checked`;
@@ -382,7 +381,16 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     `rejects ${src.displayPath}`,
   );
   await db.run(
-    `insert into ${quoteIdent(table)} select ${selectCols.join(',\n       ')} from ${PARSED} where _class = 'data'`,
+    // payout tables repeat each person's id on every row: validate each distinct id once and join the result
+    `insert into ${quoteIdent(table)} select ${selectCols.join(',\n       ')} from ${PARSED}
+     ${
+       personId
+         ? `left join (select id, xc_id_valid(id) as valid, xc_id_birth(id) as birth, xc_id_sex(id) as sex
+                       from (select distinct ${V('id_number')} as id from ${PARSED} where _class = 'data' and ${V('id_number')} is not null)) as _ids
+              on _ids.id = ${V('id_number')}`
+         : ''
+     }
+     where _class = 'data'`,
     undefined,
     `load ${table} from ${src.displayPath}`,
   );
