@@ -1,6 +1,6 @@
 /** `xuncha report DIR`: rebuild report.html and leads.xlsx from an existing run's database alone. */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { Db } from '../../db/connection.js';
 import { userError } from '../../errors.js';
 import { buildReport } from '../../report/build-report.js';
@@ -19,7 +19,11 @@ export async function reportCommand(dir: string, opts: { quiet?: boolean }): Pro
     const run = (await db.all<{ report_title: string; mask_ids: boolean }>(`select report_title, mask_ids from runs order by started_at desc limit 1`))[0];
     if (!run) throw userError('report.no_run', `${dbFile} 中没有运行记录（runs 表为空）。`, `${dbFile} has no run recorded (runs is empty).`, { file: dbFile });
     await buildReport(db, join(resolve(dir), 'report.html'), { title: run.report_title, maskIds: Boolean(run.mask_ids) });
-    await writeLeadsXlsx(db, join(resolve(dir), 'leads.xlsx'), loadCatalog([]));
+    // custom rules of that run are re-read from their files (rule_runs keeps their path) for the 说明 sheet
+    const custom = (await db.all<{ f: string }>(`select distinct source_file as f from rule_runs`))
+      .map((r) => r.f)
+      .filter((f) => isAbsolute(f) && existsSync(f));
+    await writeLeadsXlsx(db, join(resolve(dir), 'leads.xlsx'), loadCatalog(custom));
   } finally {
     db.close();
   }
