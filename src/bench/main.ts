@@ -23,7 +23,8 @@ import { quoteIdent, quoteLiteral } from '../db/quote.js';
 import { generate } from '../generate/index.js';
 import { ingest } from '../ingest/ingest.js';
 import { PROJECT_ROOT } from '../normalize/macros.js';
-import { runPipeline, type RunResult } from '../cli/commands/run.js';
+import type { RunResult } from '../cli/commands/run.js';
+import { spawn } from 'node:child_process';
 import { loadCatalog, resolveParams } from '../rules/index.js';
 import { bindValues } from '../rules/params.js';
 import { scanSql } from '../rules/sql-scan.js';
@@ -161,15 +162,18 @@ async function benchScale(scale: number): Promise<ScaleResult> {
   const poll = setInterval(() => {
     spill = Math.max(spill, dirSize(tmp));
   }, 250);
-  const t0 = performance.now();
-  let result: RunResult;
-  try {
-    result = await runPipeline(config, { stage: 'run' });
-  } finally {
-    clearInterval(poll);
-  }
-  const total = (performance.now() - t0) / 1000;
-  const peakRss = process.resourceUsage().maxRSS / 1024;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'bench', 'run-child.ts'), join(utf8, 'pipeline.yaml'), config.output, tmp, MEMORY_LIMIT], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const code: number = await new Promise((res) => child.on('close', (c) => res(c ?? 3)));
+  clearInterval(poll);
+  if (code !== 0) throw new Error(`xuncha run failed (exit ${code})`);
+  const result = JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number; maxRssMb: number; rules: RunResult['rules']; leads: number };
+  const total = result.seconds;
+  const peakRss = result.maxRssMb;
   const manifest = JSON.parse((await import('node:fs')).readFileSync(join(config.output, 'manifest.json'), 'utf8')) as {
     timings: Record<string, number>;
     inputs: { table: string; path: string; rows_read: number; size: number; seconds: number }[];
@@ -177,7 +181,11 @@ async function benchScale(scale: number): Promise<ScaleResult> {
 
   // --- floor: DuckDB read_csv of the same files, and the same rule SQL on the normalized tables
   log('floor: DuckDB alone');
-  const floorDb = await Db.open(':memory:', { memoryLimit: MEMORY_LIMIT, tempDirectory: tmp });
+  // into a database file, like the run: xuncha.duckdb is an output, so the floor pays for writing it too
+  const floorFile = join(base, 'floor.duckdb');
+  rmSync(floorFile, { force: true });
+  rmSync(floorFile + '.wal', { force: true });
+  const floorDb = await Db.open(floorFile, { memoryLimit: MEMORY_LIMIT, tempDirectory: tmp });
   const floorIngest: { table: string; seconds: number }[] = [];
   for (const s of config.sources) {
     const t = performance.now();
@@ -185,6 +193,7 @@ async function benchScale(scale: number): Promise<ScaleResult> {
     floorIngest.push({ table: s.table, seconds: (performance.now() - t) / 1000 });
   }
   floorDb.close();
+  rmSync(floorFile, { force: true });
   const runDb = await Db.open(join(config.output, 'xuncha.duckdb'), { memoryLimit: MEMORY_LIMIT, tempDirectory: tmp });
   const floorRules: { id: string; seconds: number }[] = [];
   const present = new Set(config.sources.map((s) => s.table));

@@ -269,7 +269,7 @@ export class CsvSource implements OpenedSource {
     longest = 0,
   ): Promise<RawRead> {
     try {
-      await db.run(`create table ${quoteIdent(table)} as ${this.readCsvSql(files[0], width, newline, parallel, longest)}`, undefined, 'read_csv');
+      await db.run(`create temp table ${quoteIdent(table)} as ${this.readCsvSql(files[0], width, newline, parallel, longest)}`, undefined, 'read_csv');
       for (const f of files.slice(1)) await this.insertRaw(db, table, f, width, newline, parallel, longest);
     } catch (e) {
       await db.run(`drop table if exists ${quoteIdent(table)}`).catch(() => undefined);

@@ -121,7 +121,7 @@ export async function createStage(
     ? 'concat(' + fieldNames(width).map((f) => `coalesce(${f}, '')`).join(`, ${quoteLiteral(o.rawDelim)}, `) + ')'
     : `''`;
   const sql =
-    `create table ${quoteIdent(o.stageTable)} as select _row::integer as _row, ` +
+    `create temp table ${quoteIdent(o.stageTable)} as select _row::integer as _row, ` +
     `case when _error is not null then _error when ${tooMany} then ${quoteLiteral(o.prefix + '.too_many_fields')} else null end::varchar as _error, ` +
     `case when _error is not null then _raw when ${tooMany} then coalesce(_raw, rtrim(${rawJoin}, ${quoteLiteral(o.rawDelim)})) else null end::varchar as _raw` +
     (cols.length ? ', ' + cols.join(', ') : '') +
