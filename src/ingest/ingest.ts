@@ -125,14 +125,8 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
     }
 
     const tLoad = performance.now();
-    await classifyAndLoad(db, src, header, ncols);
+    const c = await classifyAndLoad(db, src, header, ncols);
     if (process.env.XUNCHA_PROFILE) process.stderr.write(`[profile] ${src.displayPath}: read ${(tLoad - t0).toFixed(0)} ms, normalize ${(performance.now() - tLoad).toFixed(0)} ms\n`);
-    const counts = await db.all<{ cls: string; n: string }>(
-      `select _class as cls, count(*) as n from ${PARSED} group by all`,
-      undefined,
-      'count classes',
-    );
-    const c = Object.fromEntries(counts.map((r) => [r.cls, Number(r.n)])) as Record<string, number>;
     const stageRows = Object.values(c).reduce((a, b) => a + b, 0);
     const loaded = c.data ?? 0;
     const rejected = c.reject ?? 0;
@@ -240,7 +234,13 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
   }
 }
 
-async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, ncols: number): Promise<void> {
+/**
+ * Rows normalized per statement: bounds the parsed work table so a province-sized file does not spill to disk.
+ * XUNCHA_CHUNK_ROWS overrides it (tests use a tiny value to cross chunk borders).
+ */
+const chunkRows = () => Number(process.env.XUNCHA_CHUNK_ROWS) || 2_000_000;
+
+async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, ncols: number): Promise<Record<string, number>> {
   const table = src.table;
   const spec = TABLES[table];
   const allFields = [...spec.fields, ...(spec.alternates ?? [])];
@@ -346,7 +346,7 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
               when ${totalProbe ? `strpos(concat_ws('', ${totalCells.join(', ')}), '计') > 0 and (${totalProbe})` : 'false'} then 'total'
               when ${repeatedHeader} then 'header'
               else 'data' end as _class
-       from ${STAGE}
+       from ${STAGE} where _row between $lo and $hi
      ),
      vals as (
        select *${exprs.length ? ', ' + exprs.map((e) => `case when _class = 'data' then ${e.value} end as ${V(e.field.name)}`).join(', ') : ''}
@@ -369,30 +369,40 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
        ${exprs.length ? ', ' + exprs.map((e) => V(e.field.name)).join(', ') : ''}
        ${keepCells.length ? ', ' + keepCells.join(', ') : ''}
      from checked`;
-  await db.run(parsedSql, undefined, `classify ${src.displayPath}`);
+  const range = (await db.all<{ lo: number | null; hi: number | null }>(`select min(_row) as lo, max(_row) as hi from ${STAGE}`, undefined, 'stage rows'))[0];
+  const counts: Record<string, number> = {};
   const prof = process.env.XUNCHA_PROFILE ? (l: string, t: number) => process.stderr.write(`[profile]   ${l} ${(performance.now() - t).toFixed(0)} ms\n`) : () => {};
-  prof('parse', t0);
-  const tq = performance.now();
-  await db.run(
-    `insert into rejects
-     select ${quoteLiteral(src.displayPath)}, _row, ${quoteLiteral(table)}, _reason, _reason_zh, _raw_json
-     from ${PARSED} where _class = 'reject'`,
-    undefined,
-    `rejects ${src.displayPath}`,
-  );
-  await db.run(
-    // payout tables repeat each person's id on every row: validate each distinct id once and join the result
-    `insert into ${quoteIdent(table)} select ${selectCols.join(',\n       ')} from ${PARSED}
-     ${
-       personId
-         ? `left join (select id, xc_id_valid(id) as valid, xc_id_birth(id) as birth, xc_id_sex(id) as sex
-                       from (select distinct ${V('id_number')} as id from ${PARSED} where _class = 'data' and ${V('id_number')} is not null)) as _ids
-              on _ids.id = ${V('id_number')}`
-         : ''
-     }
-     where _class = 'data'`,
-    undefined,
-    `load ${table} from ${src.displayPath}`,
-  );
-  prof('rejects+insert', tq);
+  const CHUNK_ROWS = chunkRows();
+  for (let lo = Number(range?.lo ?? 1); range?.hi != null && lo <= Number(range.hi); lo += CHUNK_ROWS) {
+    const tc = performance.now();
+    await db.run(parsedSql, { lo, hi: lo + CHUNK_ROWS - 1 }, `classify ${src.displayPath}`);
+    prof('parse', tc);
+    const tq = performance.now();
+    await db.run(
+      `insert into rejects
+       select ${quoteLiteral(src.displayPath)}, _row, ${quoteLiteral(table)}, _reason, _reason_zh, _raw_json
+       from ${PARSED} where _class = 'reject'`,
+      undefined,
+      `rejects ${src.displayPath}`,
+    );
+    await db.run(
+      // payout tables repeat each person's id on every row: validate each distinct id once and join the result
+      `insert into ${quoteIdent(table)} select ${selectCols.join(',\n       ')} from ${PARSED}
+       ${
+         personId
+           ? `left join (select id, xc_id_valid(id) as valid, xc_id_birth(id) as birth, xc_id_sex(id) as sex
+                         from (select distinct ${V('id_number')} as id from ${PARSED} where _class = 'data' and ${V('id_number')} is not null)) as _ids
+                on _ids.id = ${V('id_number')}`
+           : ''
+       }
+       where _class = 'data'`,
+      undefined,
+      `load ${table} from ${src.displayPath}`,
+    );
+    prof('rejects+insert', tq);
+    for (const r of await db.all<{ cls: string; n: string }>(`select _class as cls, count(*) as n from ${PARSED} group by all`, undefined, 'count classes')) {
+      counts[r.cls] = (counts[r.cls] ?? 0) + Number(r.n);
+    }
+  }
+  return counts;
 }
