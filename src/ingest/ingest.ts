@@ -249,8 +249,8 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
   const cells = Array.from({ length: ncols }, (_, i) => `c${i + 1}`);
 
   // --- classification: blank, total (合计/总计/小计), repeated header, data
-  // NULL cells are the common blank; a row of whitespace-only cells is caught by the full-match regex
-  const allBlank = `(coalesce(${cells.join(', ')}) is null or regexp_full_match(concat_ws('', ${cells.join(', ')}), '[\\s\\x{3000}\\x{FEFF}]*'))`;
+  // blank: every cell NULL or whitespace. AND stops at the first non-blank cell, so a data row costs one test.
+  const allBlank = '(' + cells.map((c) => `(${c} is null or regexp_full_match(${c}, '[\\s\\x{3000}\\x{FEFF}]*'))`).join(' and ') + ')';
   const firstCells = cells.slice(0, Math.min(3, ncols));
   const keyCols = ['id_number', 'name', 'unit', 'voucher_no', 'summary', 'company_name', 'vendor']
     .map((f) => byField.get(f))
@@ -263,11 +263,14 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     .join(' or ');
   const mappedCols = header.columns.filter((col) => col.field);
   const headerEq = mappedCols.map((col) => `(trim(coalesce(c${col.index}, '')) = ${quoteLiteral(col.header)})::int`);
-  // a header repeated on each printed page: at least half the mapped cells equal their header text; the first
-  // comparison alone rules out almost every data row, so the sum is evaluated only for the few that pass it
+  // a header repeated on each printed page: at least half the mapped cells equal their header text; a substring
+  // test on the first two mapped cells rules out almost every data row before the trimmed comparisons run
   const repeatedHeader =
     headerEq.length >= 2
-      ? `(${headerEq.slice(0, 2).join(' + ')} >= 1) and (${headerEq.join(' + ')}) * 2 >= ${headerEq.length}`
+      ? `(${mappedCols
+          .slice(0, 2)
+          .map((col) => `contains(coalesce(c${col.index}, ''), ${quoteLiteral(col.header)})`)
+          .join(' or ')}) and (${headerEq.join(' + ')}) * 2 >= ${headerEq.length}`
       : 'false';
 
   // --- field expressions: each cell is parsed once, into _v_<field>; checks and derived columns read that
@@ -343,7 +346,7 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
        select *,
          case when _error is not null then 'reject'
               when ${allBlank} then 'blank'
-              when ${totalProbe ? `strpos(concat_ws('', ${totalCells.join(', ')}), '计') > 0 and (${totalProbe})` : 'false'} then 'total'
+              when ${totalProbe ? `(${totalCells.map((c) => `contains(coalesce(${c}, ''), '计')`).join(' or ')}) and (${totalProbe})` : 'false'} then 'total'
               when ${repeatedHeader} then 'header'
               else 'data' end as _class
        from ${STAGE} where _row between $lo and $hi
@@ -375,6 +378,7 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
   const CHUNK_ROWS = chunkRows();
   for (let lo = Number(range?.lo ?? 1); range?.hi != null && lo <= Number(range.hi); lo += CHUNK_ROWS) {
     const tc = performance.now();
+    if (process.env.XUNCHA_PROFILE_SQL) (await import('node:fs')).writeFileSync(process.env.XUNCHA_PROFILE_SQL, parsedSql);
     await db.run(parsedSql, { lo, hi: lo + CHUNK_ROWS - 1 }, `classify ${src.displayPath}`);
     prof('parse', tc);
     const tq = performance.now();
