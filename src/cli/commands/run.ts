@@ -32,8 +32,9 @@ export async function runCommand(pipelineFile: string, opts: RunCliOptions & { s
     memoryLimit: opts.memoryLimit,
     threads: opts.threads ? Number(opts.threads) : undefined,
   });
-  printAccounting(result.ingest, progress, opts.quiet);
-  if (opts.stage === 'run') printLeadSummary(result, opts.quiet);
+  // the accounting and the lead summary are the point of the command: stdout, even with --quiet
+  printAccounting(result.ingest);
+  if (opts.stage === 'run') printLeadSummary(result);
   process.stderr.write(`${opts.quiet ? '' : '\n'}输出/output: ${relative(process.cwd(), config.output) || '.'}\n`);
   return EXIT.ok;
 }
@@ -152,7 +153,7 @@ export async function runPipeline(
   }
 }
 
-function printAccounting(s: IngestSummary, progress: Progress, quiet?: boolean): void {
+function printAccounting(s: IngestSummary): void {
   const lines: string[] = [];
   lines.push('');
   lines.push('行数核对 / row accounting');
@@ -167,19 +168,15 @@ function printAccounting(s: IngestSummary, progress: Progress, quiet?: boolean):
   }
   const t = s.totals;
   lines.push(pad(['合计/total', `${s.inputs.length} files`, fmt(t.rows_read), fmt(t.rows_loaded), fmt(t.rows_rejected), fmt(t.rows_skipped)], [12, 44, 10, 10, 10, 0]));
-  // the accounting is the point of `ingest`: print it to stdout even with --quiet
   process.stdout.write(lines.join('\n') + '\n');
-  void progress;
-  void quiet;
 }
 
-function printLeadSummary(r: RunResult, quiet?: boolean): void {
+function printLeadSummary(r: RunResult): void {
   const lines = ['', `线索/leads: ${fmt(r.leads)}  (高/high ${r.leadsBySeverity.high ?? 0} · 中/medium ${r.leadsBySeverity.medium ?? 0} · 低/low ${r.leadsBySeverity.low ?? 0})`];
   for (const rule of r.rules) {
     lines.push(pad([rule.id, rule.name, rule.status === 'ran' ? fmt(rule.leads) : '跳过/skipped', rule.status === 'ran' ? `${rule.seconds.toFixed(2)} s` : rule.note ?? ''], [24, 30, 12, 0]));
   }
   process.stdout.write(lines.join('\n') + '\n');
-  void quiet;
 }
 
 function fmt(n: number): string {
