@@ -105,6 +105,12 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
       headerRow: src.header_row,
       columns: src.columns,
     });
+    for (const [h, field] of Object.entries(header.suggestions)) {
+      progress?.info(
+        `提示/hint ${src.displayPath}: 未识别的列“${h}”已保留在 _extra；如果它是 ${field}，请在流水线的 columns 中写 "${h}: ${field}"。` +
+          ` Unmapped column "${h}" kept in _extra; if it is ${field}, map it with columns:.`,
+      );
+    }
     const ncols = Math.max(header.columns.length, 1);
     await db.run(`drop table if exists ${STAGE}`);
     const { rowsRead } = await opened.load(db, {

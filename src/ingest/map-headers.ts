@@ -51,6 +51,7 @@ function aliasIndex(table: CanonicalTableName): AliasIndex {
   return { byAlias, fields };
 }
 
+const NOTE_RE = /\s*[(（\[【][^()（）\[\]【】]*[)）\]】]\s*$/;
 const UNIT_RE = /[(（\[【]\s*(?:单位[:：]?\s*)?(万元|元|亩|平方米|㎡|m2|人民币元|万)\s*[)）\]】]\s*$/i;
 
 /** Match one header cell to a field: explicit columns first, then exact alias, then alias after stripping a unit. */
@@ -71,6 +72,13 @@ export function matchHeader(
     const stripped = normalizeHeader(header.replace(UNIT_RE, ''));
     const f = explicit.get(stripped) ?? idx.byAlias.get(stripped);
     if (f) return { field: f, scale };
+  }
+  // a trailing bracketed note: `身份证号码(18位)`, `姓名（户主）`, `发放日期【年月日】`
+  const noted = header.match(NOTE_RE);
+  if (noted) {
+    const stripped = normalizeHeader(header.slice(0, noted.index));
+    const f = explicit.get(stripped) ?? idx.byAlias.get(stripped);
+    if (f) return { field: f, scale: /万元/.test(noted[0]) ? 10000 : 1 };
   }
   return { field: null, scale: 1 };
 }

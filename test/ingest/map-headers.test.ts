@@ -28,6 +28,11 @@ describe('header detection and mapping', () => {
     expect(h.columns.filter((c) => !c.field).map((c) => c.header)).toEqual(['序号', '备注']);
   });
 
+  it('matches headers carrying a bracketed note', () => {
+    const h = detectHeader([['身份证号码(18位)', '姓名（户主）', '死亡日期【年月日】']], { table: 'death', file: 'd.csv' });
+    expect(h.mapping).toEqual({ id_number: '身份证号码(18位)', name: '姓名（户主）', death_date: '死亡日期【年月日】' });
+  });
+
   it('scales 万元 money headers', () => {
     const h = detectHeader([['身份证号', '企业名称', '注册资本(万元)']], { table: 'business', file: 'b.csv' });
     expect(h.columns[2]).toMatchObject({ field: 'capital', scale: 10000 });
