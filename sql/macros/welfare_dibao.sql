@@ -86,3 +86,28 @@ money as (
     group by w.subject_key
 )
 select * from money;
+
+-- One row per subject of a dibao_* rule: the roster facts of the member (name, household, place, the phrase naming
+-- the household head) and the roster rows as evidence. hits_tbl: the rule's hits with subject_key, m_file, m_row
+-- (the roster row behind each hit).
+create or replace macro xc_dibao_subjects(hits_tbl, members_tbl, heads_tbl) as table
+    select
+        r.subject_key,
+        any_value(r.name order by r._source_file, r._source_row) as name,
+        any_value(r.household_key order by r._source_file, r._source_row) as household_key,
+        any_value(r.town order by r._source_file, r._source_row) as town,
+        any_value(r.village order by r._source_file, r._source_row) as village,
+        any_value(xc_head_phrase(r.id_number, r.relation, r.head_id_number, coalesce(r.head_name, hd.head_roster_name))
+                  order by r._source_file, r._source_row) as head_phrase,
+        list(xc_evidence('dibao', r._source_file, r._source_row,
+                         {'id_number': r.id_number, 'name': r.name, 'household_id': r.household_id,
+                          'head_id_number': r.head_id_number, 'start_date': r.start_date, 'end_date': r.end_date,
+                          'monthly_amount': r.monthly_amount})
+             order by r._source_file, r._source_row) as evidence
+    from (
+        select distinct h.subject_key, m.*
+        from query_table(hits_tbl) as h
+        join query_table(members_tbl) as m on m._source_file = h.m_file and m._source_row = h.m_row
+    ) as r
+    left join query_table(heads_tbl) as hd using (head_id_number)
+    group by r.subject_key;

@@ -47,7 +47,9 @@ describe('rule catalog', () => {
       const t = readFileSync(f, 'utf8');
       expect(t, f).toContain("xc_dibao_members('dibao')");
       expect(t, f).toContain("xc_dibao_money('hits', 'members', 'subsidy', 'as_of')");
+      expect(t, f).toContain("xc_dibao_subjects('hits', 'members', 'heads')");
       expect(t, f).not.toContain('household_pay as (');
+      expect(t, f).not.toContain('subject_rows as (');
     }
   });
 

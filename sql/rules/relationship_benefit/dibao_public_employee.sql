@@ -44,28 +44,7 @@ hits as (
 ),
 -- dibao money paid to the household while the condition held (sql/macros/welfare_dibao.sql)
 money as (select * from xc_dibao_money('hits', 'members', 'subsidy', 'as_of')),
-subject_rows as (
-    select distinct h.subject_key, m.*
-    from hits as h join members as m on m._source_file = h.m_file and m._source_row = h.m_row
-),
-subjects as (
-    select
-        r.subject_key,
-        any_value(r.name order by r._source_file, r._source_row) as name,
-        any_value(r.household_key order by r._source_file, r._source_row) as household_key,
-        any_value(r.town order by r._source_file, r._source_row) as town,
-        any_value(r.village order by r._source_file, r._source_row) as village,
-        any_value(xc_head_phrase(r.id_number, r.relation, r.head_id_number, coalesce(r.head_name, hd.head_roster_name))
-                  order by r._source_file, r._source_row) as head_phrase,
-        list(xc_evidence('dibao', r._source_file, r._source_row,
-                         {'id_number': r.id_number, 'name': r.name, 'household_id': r.household_id,
-                          'head_id_number': r.head_id_number, 'start_date': r.start_date, 'end_date': r.end_date,
-                          'monthly_amount': r.monthly_amount})
-             order by r._source_file, r._source_row) as evidence
-    from subject_rows as r
-    left join heads as hd using (head_id_number)
-    group by r.subject_key
-),
+subjects as (select * from xc_dibao_subjects('hits', 'members', 'heads')),
 held as (
     select distinct h.subject_key, e.*
     from hits as h join employee as e on e._source_file = h.a_file and e._source_row = h.a_row
