@@ -140,6 +140,19 @@ function decodeEntriesAsUtf8(reader: object): void {
   }
 }
 
+/**
+ * A worksheet we do not read. When the sheet precedes sharedStrings in the zip, exceljs has spooled it to a temp
+ * file and hands us a file stream that it unlinks as soon as we move on; left alone, that stream's pending open
+ * fails with ENOENT as an uncaught error. Destroying it (errors after destroy are dropped) closes it cleanly.
+ */
+function discardSheet(it: unknown): void {
+  const s = it as { on?: (e: string, f: () => void) => void; destroy?: () => void } | null;
+  if (s && typeof s.destroy === 'function') {
+    s.on?.('error', () => {});
+    s.destroy();
+  }
+}
+
 export class XlsxSource extends SpooledSource {
   readonly format = 'xlsx' as const;
   protected readonly errorPrefix = 'xlsx';
@@ -183,7 +196,10 @@ export class XlsxSource extends SpooledSource {
       decodeEntriesAsUtf8(reader);
       for await (const ws of reader as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
         const w = ws as unknown as { name: string; iterator: AsyncIterable<Buffer | string> } & AsyncIterable<ExcelJS.Row>;
-        if (found || w.name !== this.sheet) continue;
+        if (found || w.name !== this.sheet) {
+          discardSheet(w.iterator);
+          continue;
+        }
         found = true;
         w.iterator = decodeAndTapMerges(w.iterator, merges);
         for await (const row of w) {
