@@ -7,7 +7,7 @@
  * Header texts reach SQL only as quoted literals (quoteLiteral) and column names only as c1…cN.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { appendFileSync, createReadStream, statSync } from 'node:fs';
 import type { Db } from '../db/connection.js';
 import { quoteIdent, quoteLiteral } from '../db/quote.js';
 import { InternalError } from '../errors.js';
@@ -57,7 +57,7 @@ const REJECTS_DDL = `create table if not exists rejects (
   source_file VARCHAR, source_row INTEGER, table_name VARCHAR, reason_code VARCHAR, reason_zh VARCHAR, raw VARCHAR)`;
 
 const STAGE = '_x_stage';
-const PARSED = '_x_parsed';
+const EXC = '_x_exc';
 
 export async function ingest(db: Db, config: PipelineConfig, progress?: Progress): Promise<IngestSummary> {
   const t0 = performance.now();
@@ -148,7 +148,7 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
         `row accounting mismatch for ${src.displayPath}: reader saw ${rowsRead} rows, header ends at row ${header.headerRow}, staged ${stageRows}`,
       );
     }
-    await db.run(`drop table if exists ${STAGE}; drop table if exists ${PARSED};`);
+    await db.run(`drop table if exists ${STAGE}; drop table if exists ${EXC};`);
     const entry: InputEntry = {
       table: src.table,
       path: src.displayPath,
@@ -179,15 +179,28 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
   }
 }
 
-const TRIM = (e: string) => `nullif(regexp_replace(${e}, '^[\\s\\x{3000}\\x{FEFF}]+|[\\s\\x{3000}\\x{FEFF}]+$', '', 'g'), '')`;
+/**
+ * Text cells: leading/trailing whitespace (ASCII, U+3000, U+FEFF) removed, '' → NULL. The regexp runs only on the
+ * few cells that start or end with such a character (first code point and byte suffixes are cheap tests).
+ */
+const TRIM_ENDS = [9, 10, 12, 13, 32, 12288, 65279];
+const TRIM = (e: string) =>
+  `case when ascii(${e}) in (${TRIM_ENDS.join(', ')}) or ${TRIM_ENDS.map((c) => `suffix(${e}, chr(${c}))`).join(' or ')} ` +
+  `then nullif(regexp_replace(${e}, '^[\\s\\x{3000}\\x{FEFF}]+|[\\s\\x{3000}\\x{FEFF}]+$', '', 'g'), '') else nullif(${e}, '') end`;
 
 interface FieldExpr {
   field: FieldSpec;
   col: ColumnMapping;
   /** parsed value expression over stage columns */
   value: string;
-  /** condition: the cell is not usable (unparseable, or empty for key fields); `{v}` stands for the parsed value column */
+  /**
+   * condition: the cell is not usable (unparseable, or empty for key fields); `{v}` stands for the parsed value
+   * column. Written so that the usual row (value parsed) costs one NULL test: the CASE runs the text tests only
+   * when the value is NULL.
+   */
   bad?: string;
+  /** the check reads the parsed value ({v}) */
+  needsValue?: boolean;
   reasonCode?: string;
   reasonZh?: string;
 }
@@ -198,6 +211,8 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
   const blank = `xc_is_blank(${c})`;
   const keyEmpty = f.key ? `${blank}` : 'false';
   const emptyReason = `printf('%s为空（%s）', ${quoteLiteral(f.zh)}, ${h})`;
+  // a blank cell always parses to NULL, so for a key field "blank or unparseable" is "{v} is null"
+  const unusable = (extra: string) => (f.key ? `{v} is null` : `case when {v} is null then not ${blank}${extra} else false end`);
   switch (f.type) {
     case 'id':
       return { field: f, col, value: `xc_norm_id(${c})`, bad: keyEmpty, reasonCode: 'id.empty', reasonZh: emptyReason };
@@ -208,11 +223,13 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
     case 'text':
       return { field: f, col, value: TRIM(c), bad: keyEmpty, reasonCode: `${f.name}.empty`, reasonZh: emptyReason };
     case 'date':
+      // an open-ended word (至今, 长期) is no date: fine in an optional column, unusable in a key column
       return {
         field: f,
         col,
         value: `xc_parse_date(${c})`,
-        bad: `(${f.key ? `${blank} or ` : ''}({v} is null and not ${blank} and not xc_is_open_date(${c}))${f.key ? ` or xc_is_open_date(${c})` : ''})`,
+        bad: unusable(` and not xc_is_open_date(${c})`),
+        needsValue: true,
         reasonCode: 'date.unparseable',
         reasonZh: `case when ${blank} then ${emptyReason} else printf('%s“%s”不是可识别的日期（列：%s）', ${quoteLiteral(f.zh)}, ${c}, ${h}) end`,
       };
@@ -223,7 +240,8 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
         field: f,
         col,
         value: scaled,
-        bad: `(${f.key ? `${blank} or ` : ''}({v} is null and not ${blank}))`,
+        bad: unusable(''),
+        needsValue: true,
         reasonCode: 'money.unparseable',
         reasonZh: `case when ${blank} then ${emptyReason} else printf('%s“%s”不是可识别的金额（列：%s）', ${quoteLiteral(f.zh)}, ${c}, ${h}) end`,
       };
@@ -233,7 +251,8 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
         field: f,
         col,
         value: `xc_parse_number(${c})`,
-        bad: `(${f.key ? `${blank} or ` : ''}({v} is null and not ${blank}))`,
+        bad: unusable(''),
+        needsValue: true,
         reasonCode: 'number.unparseable',
         reasonZh: `case when ${blank} then ${emptyReason} else printf('%s“%s”不是可识别的数字（列：%s）', ${quoteLiteral(f.zh)}, ${c}, ${h}) end`,
       };
@@ -241,11 +260,14 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
 }
 
 /**
- * Rows normalized per statement: bounds the parsed work table so a province-sized file does not spill to disk.
- * XUNCHA_CHUNK_ROWS overrides it (tests use a tiny value to cross chunk borders).
+ * Classify the staged rows and load them, in two set-based passes over the stage table (no intermediate copy of
+ * the file, so a province-sized file streams through in bounded memory):
+ *  1. exceptions: every row that is not clean data (blank, total, repeated header, reader error, or a data row
+ *     failing a check) goes into a small temp table with its class, reason and raw text; checks parse only the
+ *     cells they need (dates, amounts, numbers);
+ *  2. load: every other row is parsed once into the canonical table. Person ids are normalized and validated once
+ *     per distinct cell text (payout tables repeat each id on every row) and joined back.
  */
-const chunkRows = () => Number(process.env.XUNCHA_CHUNK_ROWS) || 2_000_000;
-
 async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, ncols: number): Promise<Record<string, number>> {
   const table = src.table;
   const spec = TABLES[table];
@@ -256,7 +278,7 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
 
   // --- classification: blank, total (合计/总计/小计), repeated header, data
   // blank: every cell NULL or whitespace. AND stops at the first non-blank cell, so a data row costs one test.
-  const allBlank = '(' + cells.map((c) => `(${c} is null or regexp_full_match(${c}, '[\\s\\x{3000}\\x{FEFF}]*'))`).join(' and ') + ')';
+  const allBlank = '(' + cells.map((c) => `xc_is_blank(${c})`).join(' and ') + ')';
   const firstCells = cells.slice(0, Math.min(3, ncols));
   const keyCols = ['id_number', 'name', 'unit', 'voucher_no', 'summary', 'company_name', 'vendor']
     .map((f) => byField.get(f))
@@ -278,6 +300,11 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
           .map((col) => `contains(coalesce(c${col.index}, ''), ${quoteLiteral(col.header)})`)
           .join(' or ')}) and (${headerEq.join(' + ')}) * 2 >= ${headerEq.length}`
       : 'false';
+  const classExpr = `case when _error is not null then 'reject'
+              when ${allBlank} then 'blank'
+              when ${totalProbe ? `(${totalCells.map((c) => `contains(coalesce(${c}, ''), '计')`).join(' or ')}) and (${totalProbe})` : 'false'} then 'total'
+              when ${repeatedHeader} then 'header'
+              else 'data' end`;
 
   // --- field expressions: each cell is parsed once, into _v_<field>; checks and derived columns read that
   const exprs: FieldExpr[] = [];
@@ -326,7 +353,7 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     ? `json_object(${extraCols.map((col) => `${quoteLiteral(col.header)}, c${col.index}`).join(', ')})`
     : 'NULL';
   const rawJson = `json_object(${header.columns.map((col) => `${quoteLiteral(col.header)}, c${col.index}`).join(', ')})`;
-  const personId = hasPersonId(table) && ex.has('id_number');
+  const idCol = hasPersonId(table) ? ex.get('id_number') : undefined;
 
   const canonical = canonicalColumns(table);
   const selectCols = canonical.map((cd) => {
@@ -334,85 +361,85 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     if (cd.name === '_source_row') return `_row as _source_row`;
     if (cd.name === '_extra') return `${extra} as _extra`;
     if (hasPersonId(table) && ['id_valid', 'birth_date', 'sex', 'region_code'].includes(cd.name)) {
-      if (!personId) return `NULL as ${quoteIdent(cd.name)}`;
-      const id = V('id_number');
-      if (cd.name === 'id_valid') return `coalesce(_ids.valid, false) as id_valid`;
-      if (cd.name === 'birth_date') return `_ids.birth as birth_date`;
-      if (cd.name === 'sex') return `_ids.sex as sex`;
-      return `case when _ids.valid then substr(${id}, 1, 6) end as region_code`;
+      if (!idCol) return `NULL as ${quoteIdent(cd.name)}`;
+      if (cd.name === 'id_valid') return `coalesce(_id_valid, false) as id_valid`;
+      if (cd.name === 'birth_date') return `_id_birth as birth_date`;
+      if (cd.name === 'sex') return `_id_sex as sex`;
+      return `case when _id_valid then substr(${V('id_number')}, 1, 6) end as region_code`;
     }
     return `cast(${valueOf(cd.name)} as ${cd.sqlType}) as ${quoteIdent(cd.name)}`;
   });
 
-  const t0 = performance.now();
-  // cells the canonical row still needs after parsing: unmapped columns (for _extra) and the voucher direction
-  const keepCells = [...new Set([...extraCols.map((c) => `c${c.index}`), ...(ex.get('direction') ? [`c${ex.get('direction')!.col.index}`] : [])])];
-  const parsedSql = `create or replace temp table ${PARSED} as
-     with cls as (
-       select *,
-         case when _error is not null then 'reject'
-              when ${allBlank} then 'blank'
-              when ${totalProbe ? `(${totalCells.map((c) => `contains(coalesce(${c}, ''), '计')`).join(' or ')}) and (${totalProbe})` : 'false'} then 'total'
-              when ${repeatedHeader} then 'header'
-              else 'data' end as _class
-       from ${STAGE} where _row between $lo and $hi
-     ),
-     vals as (
-       select *${exprs.length ? ', ' + exprs.map((e) => `case when _class = 'data' then ${e.value} end as ${V(e.field.name)}`).join(', ') : ''}
-       from cls
-     ),
-     checked as (
-       select *,
-         case when _class = 'reject' then _error when _class = 'data' then ${reasonCode} end as _reason,
-         case when _class = 'reject' then '文件格式错误：' || case
-                when _error like '%.too_many_fields' then '该行的列数多于表头，无法确定各值属于哪一列'
-                when _error = 'csv.bad_quoting' then '引号不配对，该行无法可靠地拆分成列'
-                else _error end
-              when _class = 'data' then ${reasonZh} end as _reason_zh
-       from vals
-     )
-     select _row,
-       case when _reason is not null then 'reject' else _class end as _class,
-       _reason, _reason_zh,
-       case when _reason is not null then coalesce(_raw, ${rawJson}::VARCHAR) end as _raw_json
-       ${exprs.length ? ', ' + exprs.map((e) => V(e.field.name)).join(', ') : ''}
-       ${keepCells.length ? ', ' + keepCells.join(', ') : ''}
-     from checked`;
-  const range = (await db.all<{ lo: number | null; hi: number | null }>(`select min(_row) as lo, max(_row) as hi from ${STAGE}`, undefined, 'stage rows'))[0];
-  const counts: Record<string, number> = {};
   const prof = process.env.XUNCHA_PROFILE ? (l: string, t: number) => process.stderr.write(`[profile]   ${l} ${(performance.now() - t).toFixed(0)} ms\n`) : () => {};
-  const CHUNK_ROWS = chunkRows();
-  for (let lo = Number(range?.lo ?? 1); range?.hi != null && lo <= Number(range.hi); lo += CHUNK_ROWS) {
-    const tc = performance.now();
-    if (process.env.XUNCHA_PROFILE_SQL) (await import('node:fs')).writeFileSync(process.env.XUNCHA_PROFILE_SQL, parsedSql);
-    await db.run(parsedSql, { lo, hi: lo + CHUNK_ROWS - 1 }, `classify ${src.displayPath}`);
-    prof('parse', tc);
-    const tq = performance.now();
-    await db.run(
-      `insert into rejects
-       select ${quoteLiteral(src.displayPath)}, _row, ${quoteLiteral(table)}, _reason, _reason_zh, _raw_json
-       from ${PARSED} where _class = 'reject'`,
-      undefined,
-      `rejects ${src.displayPath}`,
-    );
-    await db.run(
-      // payout tables repeat each person's id on every row: validate each distinct id once and join the result
-      `insert into ${quoteIdent(table)} select ${selectCols.join(',\n       ')} from ${PARSED}
-       ${
-         personId
-           ? `left join (select id, xc_id_valid(id) as valid, xc_id_birth(id) as birth, xc_id_sex(id) as sex
-                         from (select distinct ${V('id_number')} as id from ${PARSED} where _class = 'data' and ${V('id_number')} is not null)) as _ids
-                on _ids.id = ${V('id_number')}`
-           : ''
-       }
-       where _class = 'data'`,
-      undefined,
-      `load ${table} from ${src.displayPath}`,
-    );
-    prof('rejects+insert', tq);
-    for (const r of await db.all<{ cls: string; n: string }>(`select _class as cls, count(*) as n from ${PARSED} group by all`, undefined, 'count classes')) {
-      counts[r.cls] = (counts[r.cls] ?? 0) + Number(r.n);
-    }
+  const dump = (sql: string) => {
+    if (process.env.XUNCHA_PROFILE_SQL) appendFileSync(process.env.XUNCHA_PROFILE_SQL, sql + ';\n\n');
+  };
+
+  // --- pass 1: the exceptions
+  let t = performance.now();
+  const checkVals = exprs.filter((e) => e.needsValue);
+  const excSql = `create or replace temp table ${EXC} as
+     select _row, case when _reason is not null then 'reject' else _class end as _class, _reason,
+       case when _class = 'reject' then '文件格式错误：' || case
+              when _error like '%.too_many_fields' then '该行的列数多于表头，无法确定各值属于哪一列'
+              when _error = 'csv.bad_quoting' then '引号不配对，该行无法可靠地拆分成列'
+              else _error end
+            when _class = 'data' then ${reasonZh} end as _reason_zh,
+       case when _reason is not null then coalesce(_raw, ${rawJson}::VARCHAR) end as _raw_json
+     from (
+       select *, case when _class = 'reject' then _error when _class = 'data' then ${reasonCode} end as _reason
+       from (
+         select *${checkVals.length ? ', ' + checkVals.map((e) => `case when _class = 'data' then ${e.value} end as ${V(e.field.name)}`).join(', ') : ''}
+         from (select *, ${classExpr} as _class from ${STAGE})
+       )
+     )
+     where _class <> 'data' or _reason is not null`;
+  dump(excSql);
+  await db.run(excSql, undefined, `classify ${src.displayPath}`);
+  prof('exceptions', t);
+
+  t = performance.now();
+  await db.run(
+    `insert into rejects
+     select ${quoteLiteral(src.displayPath)}, _row, ${quoteLiteral(table)}, _reason, _reason_zh, _raw_json
+     from ${EXC} where _class = 'reject' order by _row`,
+    undefined,
+    `rejects ${src.displayPath}`,
+  );
+  const counts: Record<string, number> = {};
+  let exceptions = 0;
+  for (const r of await db.all<{ cls: string; n: string }>(`select _class as cls, count(*) as n from ${EXC} group by all`, undefined, 'count classes')) {
+    counts[r.cls] = Number(r.n);
+    exceptions += Number(r.n);
   }
+  const stageRows = Number(await db.scalar(`select count(*) from ${STAGE}`, undefined, 'stage rows'));
+  const dataRows = stageRows - exceptions;
+  if (dataRows > 0) counts.data = dataRows;
+
+  // --- pass 2: the clean data rows
+  if (dataRows > 0) {
+    // cells the canonical row still needs after parsing: unmapped columns (for _extra) and the voucher direction
+    const keepCells = [...new Set([...extraCols.map((c) => `c${c.index}`), ...(ex.get('direction') ? [`c${ex.get('direction')!.col.index}`] : [])])];
+    const idCell = idCol ? `c${idCol.col.index}` : null;
+    const values = exprs.map((e) => (idCell && e === idCol ? `_ids._id as ${V('id_number')}` : `${e.value} as ${V(e.field.name)}`));
+    const loadSql = `insert into ${quoteIdent(table)} select ${selectCols.join(',\n       ')}
+       from (
+         select s._row${values.length ? ', ' + values.join(', ') : ''}
+           ${idCell ? ', _ids.valid as _id_valid, _ids.birth as _id_birth, _ids.sex as _id_sex' : ''}
+           ${keepCells.length ? ', ' + keepCells.map((c) => `s.${c}`).join(', ') : ''}
+         from ${STAGE} s
+         ${
+           idCell
+             ? `left join (select _k, _id, xc_id_valid(_id) as valid, xc_id_birth(_id) as birth, xc_id_sex(_id) as sex
+                           from (select _k, xc_norm_id(_k) as _id from (select distinct ${idCell} as _k from ${STAGE} where ${idCell} is not null))) as _ids
+                  on _ids._k = s.${idCell}`
+             : ''
+         }
+         ${exceptions > 0 ? `where s._row not in (select _row from ${EXC})` : ''}
+       )`;
+    dump(loadSql);
+    await db.run(loadSql, undefined, `load ${table} from ${src.displayPath}`);
+  }
+  prof('load', t);
   return counts;
 }
