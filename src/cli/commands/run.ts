@@ -4,7 +4,7 @@
  */
 import { join, relative, resolve } from 'node:path';
 import { loadPipeline } from '../../config/load-pipeline.js';
-import { Db } from '../../db/connection.js';
+import { Db, RUN_STORAGE_VERSION } from '../../db/connection.js';
 import { UsageError } from '../../errors.js';
 import { ingest, type IngestSummary } from '../../ingest/ingest.js';
 import { commitStaging, createStaging, discardStaging } from '../../outputs/atomic.js';
@@ -78,6 +78,7 @@ export async function runPipeline(
       memoryLimit: opts.memoryLimit ?? config.engine.memory_limit ?? '4GB',
       tempDirectory: config.engine.temp_directory ?? join(staging, 'duckdb.tmp'),
       threads: opts.threads ?? config.engine.threads,
+      storageVersion: RUN_STORAGE_VERSION,
     });
     const summary = await time('ingest', () => ingest(db!, config, progress));
 
