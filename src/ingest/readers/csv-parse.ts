@@ -44,6 +44,11 @@ export class CsvTokenizer {
     readonly delim: number,
     readonly quote: number,
     readonly extract: boolean,
+    /**
+     * count the fields of lines without quotes (the scan's fast path). Off: such lines report nfields = 0, for
+     * scans whose width check is left to DuckDB (read_csv in strict mode refuses a row wider than its columns).
+     */
+    readonly countFields = true,
   ) {}
 
   /**
@@ -105,9 +110,11 @@ export class CsvTokenizer {
       if (this.nextQ >= lineEnd && (this.nextCR >= lineEnd || crlf)) {
         if (nl === -1 && !final) return false;
         const contentEnd = crlf ? nl - 1 : lineEnd;
-        let nf = 1;
-        for (let k = pos; k < contentEnd; k++) if (buf[k] === D) nf++;
-        this.nfields = nf;
+        if (this.countFields) {
+          let nf = 1;
+          for (let k = pos; k < contentEnd; k++) if (buf[k] === D) nf++;
+          this.nfields = nf;
+        }
         this.contentEnd = contentEnd;
         if (nl === -1) {
           this.term = Term.None;
@@ -238,8 +245,9 @@ export interface ScanResult {
   records: number;
   /** 1-based record numbers of blank records */
   blankRecords: number[];
-  /** widest record (fields) */
+  /** widest record (fields); when !fieldsCounted, only of the records holding a quote or a bare CR */
   maxFields: number;
+  fieldsCounted: boolean;
   multiline: boolean;
   badQuoting: boolean;
   stray: boolean;
@@ -264,6 +272,7 @@ export class CsvScanner {
     records: 0,
     blankRecords: [],
     maxFields: 0,
+    fieldsCounted: true,
     multiline: false,
     badQuoting: false,
     stray: false,
@@ -276,8 +285,16 @@ export class CsvScanner {
   };
   stopped = false;
 
-  constructor(delim: number, quote: number, private stopOnAnomaly = true, private checkUtf8 = true, private skipBom = true) {
-    this.tok = new CsvTokenizer(delim, quote, false);
+  constructor(
+    delim: number,
+    quote: number,
+    private stopOnAnomaly = true,
+    private checkUtf8 = true,
+    private skipBom = true,
+    countFields = true,
+  ) {
+    this.tok = new CsvTokenizer(delim, quote, false, countFields);
+    this.r.fieldsCounted = countFields;
   }
 
   /** bytes of an incomplete record held back (0 = the input so far ends on a record boundary) */

@@ -102,7 +102,8 @@ export class CsvSource implements OpenedSource {
         ({ files, scan, speculative } = await this.transcode(db, opts, delim, guess, progress));
       } else {
         speculative = this.readRaw(db, opts.stageTable, files, guess.width, guess.newline, true).catch(() => null);
-        const scanner = new CsvScanner(delim, QUOTE, false, true, true);
+        // fields are not counted on plain lines: DuckDB's strict read refuses a row wider than the guessed width
+        const scanner = new CsvScanner(delim, QUOTE, false, true, true, false);
         for await (const chunk of fs.createReadStream(files[0], { highWaterMark: 1 << 20 })) {
           scanner.feed(chunk as Buffer);
           progress.tick(scanner.r.records, scanner.r.bytes);
@@ -131,6 +132,8 @@ export class CsvSource implements OpenedSource {
       const overlapped = !!raw;
       if (!reason) {
         if (!raw) {
+          // the speculative read failed or guessed wrong: the width now has to come from a counting scan
+          if (!scan.fieldsCounted) scan.maxFields = Math.max(scan.maxFields, await countMaxFields(files, delim));
           raw = await this.readRaw(db, opts.stageTable, files, Math.max(scan.maxFields, opts.ncols, 1), newlineOf(scan), !scan.multiline, scan.maxRecordBytes).catch(
             () => null,
           );
@@ -169,7 +172,7 @@ export class CsvSource implements OpenedSource {
     guess: { width: number; newline: '\n' | '\r\n' },
     progress: ReturnType<typeof throttle>,
   ): Promise<{ files: string[]; scan: ScanResult; speculative: Promise<RawRead | null> }> {
-    const scanner = new CsvScanner(delim, QUOTE, false, false, true);
+    const scanner = new CsvScanner(delim, QUOTE, false, false, true, false);
     const files: string[] = [];
     let fd: number | null = null;
     let partBytes = 0;
@@ -412,6 +415,13 @@ export class CsvSource implements OpenedSource {
   async close(): Promise<void> {
     removeQuietly(this.tmpDir);
   }
+}
+
+/** Widest record of UTF-8 files read in order (a full tokenizing scan; only when DuckDB's speculative read failed). */
+async function countMaxFields(files: string[], delim: number): Promise<number> {
+  const sc = new CsvScanner(delim, QUOTE, false, false, true, true);
+  for (const f of files) for await (const chunk of fs.createReadStream(f, { highWaterMark: 1 << 20 })) sc.feed(chunk as Buffer);
+  return sc.finish().maxFields;
 }
 
 /** DuckDB's default max_line_size is 2 MB; a bigger limit costs buffer memory, so raise it only when needed. */

@@ -244,6 +244,30 @@ describe('long fields', () => {
   });
 });
 
+describe('a wide row beyond the head', () => {
+  // the scan leaves field counting to DuckDB's strict read; a row wider than the head's guess makes that read fail,
+  // and the width then comes from a counting scan: the file still loads through DuckDB with the row flagged
+  for (const enc of ['utf-8', 'gbk'] as const) {
+    it(`${enc}: flags the wide row, numbers every row exactly`, async () => {
+      const lines = ['姓名,金额'];
+      for (let i = 0; i < 30_000; i++) lines.push(`张三${i},${i}`);
+      lines.push('李四,1,多出来的值');
+      lines.push('王五,2');
+      const text = lines.join('\n') + '\n';
+      const f = tmpFile(`wide-late-${enc}.csv`, enc === 'gbk' ? iconv.encode(text, 'gbk') : text);
+      const l = await load(f, { headerRow: 1, ncols: 2 });
+      expect((l.src as CsvSource).lastLoad?.path).toBe('duckdb');
+      expect(l.rowsRead).toBe(30_003);
+      assertAccounting(l, 1);
+      const wide = l.rows.find((r) => r._row === 30_002)!;
+      expect(wide._error).toBe('csv.too_many_fields');
+      expect(wide._raw).toBe('李四,1,多出来的值');
+      expect(l.cells.find((r) => r[0] === 30_003)).toEqual([30_003, null, '王五', '2']);
+      expect(l.cells.find((r) => r[0] === 2)).toEqual([2, null, '张三0', '0']);
+    });
+  }
+});
+
 describe('many blank lines', () => {
   it('more than 64 blank rows use the ASOF numbering and stay exact', async () => {
     const lines = ['a,b'];
