@@ -18,7 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { parsePipeline, loadPipeline } from '../config/load-pipeline.js';
-import { Db } from '../db/connection.js';
+import { Db, RUN_STORAGE_VERSION } from '../db/connection.js';
 import { quoteIdent, quoteLiteral } from '../db/quote.js';
 import { generate } from '../generate/index.js';
 import { ingest } from '../ingest/ingest.js';
@@ -54,7 +54,7 @@ interface ScaleResult {
   xuncha: {
     total_seconds: number;
     stages: Record<string, number>;
-    ingest_files: { table: string; path: string; rows: number; mb: number; seconds: number; rows_per_s: number; mb_per_s: number }[];
+    ingest_files: { table: string; path: string; rows: number; mb: number; seconds: number; read_seconds: number; normalize_seconds: number; rows_per_s: number; mb_per_s: number }[];
     rules: { id: string; seconds: number; leads: number }[];
     leads: number;
     peak_rss_mb: number;
@@ -189,7 +189,7 @@ async function benchScale(scale: number): Promise<ScaleResult> {
   const peakRss = result.maxRssMb;
   const manifest = JSON.parse((await import('node:fs')).readFileSync(join(config.output, 'manifest.json'), 'utf8')) as {
     timings: Record<string, number>;
-    inputs: { table: string; path: string; rows_read: number; size: number; seconds: number }[];
+    inputs: { table: string; path: string; rows_read: number; size: number; seconds: number; read_seconds: number; normalize_seconds: number }[];
   };
 
   // --- floor: DuckDB read_csv of the same files, and the same rule SQL on the normalized tables
@@ -198,12 +198,19 @@ async function benchScale(scale: number): Promise<ScaleResult> {
   const floorFile = join(base, 'floor.duckdb');
   rmSync(floorFile, { force: true });
   rmSync(floorFile + '.wal', { force: true });
-  const floorDb = await Db.open(floorFile, { memoryLimit: MEMORY_LIMIT, tempDirectory: tmp });
+  // the same engine settings as the run (memory limit, spill directory, storage format)
+  const floorDb = await Db.open(floorFile, { memoryLimit: MEMORY_LIMIT, tempDirectory: tmp, storageVersion: RUN_STORAGE_VERSION });
   const floorIngest: { table: string; seconds: number }[] = [];
   for (const s of config.sources) {
     const t = performance.now();
     await floorDb.run(`create table ${quoteIdent(s.table)} as select * from read_csv(${quoteLiteral(s.path)}, header = true, all_varchar = true)`);
     floorIngest.push({ table: s.table, seconds: (performance.now() - t) / 1000 });
+  }
+  // the run ends with a checkpoint (its database is durable); so does the floor
+  {
+    const t = performance.now();
+    await floorDb.run('checkpoint');
+    floorIngest.push({ table: '(checkpoint)', seconds: (performance.now() - t) / 1000 });
   }
   floorDb.close();
   rmSync(floorFile, { force: true });
@@ -279,6 +286,8 @@ async function benchScale(scale: number): Promise<ScaleResult> {
     rows: i.rows_read,
     mb: mb(i.size),
     seconds: r3(i.seconds),
+    read_seconds: r3(i.read_seconds),
+    normalize_seconds: r3(i.normalize_seconds),
     rows_per_s: Math.round(i.rows_read / i.seconds),
     mb_per_s: r1(i.size / 1e6 / i.seconds),
   }));
@@ -339,11 +348,16 @@ function printResult(r: ScaleResult): void {
   out.push(`  rules + leads       ${((r.xuncha.stages.rules ?? 0) + (r.xuncha.stages.leads ?? 0)).toFixed(2)} s   floor ${r.floor.rules_seconds.toFixed(2)} s   ratio ${r.ratio.rules}`);
   for (const [k, v] of Object.entries(r.xuncha.stages)) if (!['ingest', 'rules', 'leads'].includes(k)) out.push(`  ${k.padEnd(20)}${v.toFixed(2)} s`);
   out.push(`peak RSS ${r.xuncha.peak_rss_mb} MB, DuckDB temp spill ${r.xuncha.temp_spill_mb} MB, leads ${r.xuncha.leads}`);
-  out.push('', 'ingest per file (UTF-8 CSV)          rows        MB     s      rows/s    MB/s   floor s');
+  out.push('', 'ingest per file (UTF-8 CSV)          rows        MB     s   read s  normalize s    rows/s    MB/s   floor s');
   for (const f of r.xuncha.ingest_files) {
     const fl = r.floor.ingest_files.find((x) => x.table === f.table);
-    out.push(`  ${f.path.padEnd(34)}${String(f.rows).padStart(10)}${String(f.mb).padStart(8)}${f.seconds.toFixed(2).padStart(7)}${String(f.rows_per_s).padStart(11)}${String(f.mb_per_s).padStart(8)}${(fl?.seconds ?? 0).toFixed(2).padStart(9)}`);
+    out.push(
+      `  ${f.path.padEnd(34)}${String(f.rows).padStart(10)}${String(f.mb).padStart(8)}${f.seconds.toFixed(2).padStart(7)}${f.read_seconds.toFixed(2).padStart(9)}` +
+        `${f.normalize_seconds.toFixed(2).padStart(13)}${String(f.rows_per_s).padStart(10)}${String(f.mb_per_s).padStart(8)}${(fl?.seconds ?? 0).toFixed(2).padStart(9)}`,
+    );
   }
+  const ck = r.floor.ingest_files.find((x) => x.table === '(checkpoint)');
+  if (ck) out.push(`  ${'(floor: final checkpoint)'.padEnd(34)}${''.padStart(79)}${ck.seconds.toFixed(2).padStart(9)}`);
   out.push('', 'readers                     MB       rows   reader s    MB/s     rows/s   ingest s (with normalization)  MB/s   rows/s');
   for (const [k, v] of Object.entries(r.readers)) {
     out.push(
@@ -373,7 +387,13 @@ async function main(): Promise<void> {
   }
   const file = join(BENCH_DIR, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, memory_limit: MEMORY_LIMIT, results }, null, 2));
-  process.stdout.write(`\nJSON: ${resolve(file)}\n`);
+  process.stdout.write(`\nJSON: ${resolve(file)}\n\n`);
+  // last line(s): one summary per scale, the format other tools parse
+  for (const r of results) {
+    process.stdout.write(
+      `bench scale=${r.scale} xuncha_s=${r.xuncha.total_seconds.toFixed(2)} floor_s=${r.floor.total_seconds.toFixed(2)} ratio=${r.ratio.total.toFixed(2)} peak_rss_mb=${r.xuncha.peak_rss_mb}\n`,
+    );
+  }
 }
 
 main().catch((e) => {

@@ -43,6 +43,9 @@ export interface InputEntry {
   rows_skipped: number;
   skipped: SkippedCounts;
   seconds: number;
+  /** of seconds: reading the file into the stage table, and classifying + normalizing + loading it */
+  read_seconds: number;
+  normalize_seconds: number;
 }
 
 export interface IngestSummary {
@@ -132,6 +135,7 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
 
     const tLoad = performance.now();
     const c = await classifyAndLoad(db, src, header, ncols);
+    const tNorm = performance.now();
     if (process.env.XUNCHA_PROFILE) process.stderr.write(`[profile] ${src.displayPath}: read ${(tLoad - t0).toFixed(0)} ms, normalize ${(performance.now() - tLoad).toFixed(0)} ms\n`);
     const stageRows = Object.values(c).reduce((a, b) => a + b, 0);
     const loaded = c.data ?? 0;
@@ -167,6 +171,8 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
       rows_skipped: rowsSkipped,
       skipped,
       seconds: (performance.now() - t0) / 1000,
+      read_seconds: (tLoad - t0) / 1000,
+      normalize_seconds: (tNorm - tLoad) / 1000,
     };
     const secs = entry.seconds;
     progress?.done(
