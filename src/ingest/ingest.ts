@@ -60,7 +60,6 @@ const REJECTS_DDL = `create table if not exists rejects (
   source_file VARCHAR, source_row INTEGER, table_name VARCHAR, reason_code VARCHAR, reason_zh VARCHAR, raw VARCHAR)`;
 
 const STAGE = '_x_stage';
-const EXC = '_x_exc';
 
 export async function ingest(db: Db, config: PipelineConfig, progress?: Progress): Promise<IngestSummary> {
   const t0 = performance.now();
@@ -152,7 +151,7 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
         `row accounting mismatch for ${src.displayPath}: reader saw ${rowsRead} rows, header ends at row ${header.headerRow}, staged ${stageRows}`,
       );
     }
-    await db.run(`drop table if exists ${STAGE}; drop table if exists ${EXC};`);
+    await db.run(`drop table if exists ${STAGE}`);
     const entry: InputEntry = {
       table: src.table,
       path: src.displayPath,
@@ -206,8 +205,6 @@ interface FieldExpr {
    * when the value is NULL.
    */
   bad?: string;
-  /** the check reads the parsed value ({v}) */
-  needsValue?: boolean;
   reasonCode?: string;
   reasonZh?: string;
 }
@@ -236,7 +233,6 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
         col,
         value: `xc_parse_date(${c})`,
         bad: unusable(` and not xc_is_open_date(${c})`),
-        needsValue: true,
         reasonCode: 'date.unparseable',
         reasonZh: `case when ${blank} then ${emptyReason} else printf('%s“%s”不是可识别的日期（列：%s）', ${quoteLiteral(f.zh)}, ${c}, ${h}) end`,
       };
@@ -248,7 +244,6 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
         col,
         value: scaled,
         bad: unusable(''),
-        needsValue: true,
         reasonCode: 'money.unparseable',
         reasonZh: `case when ${blank} then ${emptyReason} else printf('%s“%s”不是可识别的金额（列：%s）', ${quoteLiteral(f.zh)}, ${c}, ${h}) end`,
       };
@@ -259,7 +254,6 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
         col,
         value: `xc_parse_number(${c})`,
         bad: unusable(''),
-        needsValue: true,
         reasonCode: 'number.unparseable',
         reasonZh: `case when ${blank} then ${emptyReason} else printf('%s“%s”不是可识别的数字（列：%s）', ${quoteLiteral(f.zh)}, ${c}, ${h}) end`,
       };
@@ -382,71 +376,74 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
     if (process.env.XUNCHA_PROFILE_SQL) appendFileSync(process.env.XUNCHA_PROFILE_SQL, sql + ';\n\n');
   };
 
-  // --- pass 1: the exceptions
+  // --- one pass: every staged row is classified, checked and parsed into the canonical table. A row that is not
+  // clean data (blank, total, repeated header, reader error, failed check) is marked there with a negative
+  // _source_row and its class, reasons and raw text in _extra; the marked rows then move to `rejects` (or are
+  // counted as skipped) and are deleted. They are few, so a province-sized file streams through once.
   let t = performance.now();
-  const checkVals = exprs.filter((e) => e.needsValue);
-  const excSql = `create or replace temp table ${EXC} as
-     select _row, case when _reason is not null then 'reject' else _class end as _class, _reason,
-       case when _class = 'reject' then '文件格式错误：' || case
+  const idCell = idCol ? `c${idCol.col.index}` : null;
+  const values = exprs.map((e) => (idCell && e === idCol ? `_ids._id as ${V('id_number')}` : `${e.value} as ${V(e.field.name)}`));
+  const marked = `json_object('class', case when _reason is not null then 'reject' else _class end, 'reason', _reason,
+       'reason_zh', case when _class = 'reject' then '文件格式错误：' || case
               when _error like '%.too_many_fields' then '该行的列数多于表头，无法确定各值属于哪一列'
               when _error = 'csv.bad_quoting' then '引号不配对，该行无法可靠地拆分成列'
               else _error end
-            when _class = 'data' then ${reasonZh} end as _reason_zh,
-       case when _reason is not null then coalesce(_raw, ${rawJson}::VARCHAR) end as _raw_json
+            when _class = 'data' then ${reasonZh} end,
+       'raw', case when _reason is not null then coalesce(_raw, ${rawJson}::VARCHAR) end)`;
+  const loadCols = selectCols.map((c) =>
+    c === '_row as _source_row'
+      ? `case when _bad then -_row else _row end as _source_row`
+      : c === `${extra} as _extra`
+        ? `case when _bad then ${marked} else ${extra} end as _extra`
+        : c,
+  );
+  const loadSql = `insert into ${quoteIdent(table)} select ${loadCols.join(',\n       ')}
      from (
-       select *, case when _class = 'reject' then _error when _class = 'data' then ${reasonCode} end as _reason
+       select *, _class <> 'data' or _reason is not null as _bad
        from (
-         select *${checkVals.length ? ', ' + checkVals.map((e) => `case when _class = 'data' then ${e.value} end as ${V(e.field.name)}`).join(', ') : ''}
-         from (select *, ${classExpr} as _class from ${STAGE})
+         select *, case when _class = 'reject' then _error when _class = 'data' then ${reasonCode} end as _reason
+         from (
+           select s.*${values.length ? ', ' + values.join(', ') : ''}
+             ${idCell ? ', _ids.valid as _id_valid, _ids.birth as _id_birth, _ids.sex as _id_sex' : ''},
+             ${classExpr} as _class
+           from ${STAGE} s
+           ${
+             idCell
+               ? `left join (select _k, _id, xc_id_valid(_id) as valid, xc_id_birth(_id) as birth, xc_id_sex(_id) as sex
+                             from (select _k, xc_norm_id(_k) as _id from (select distinct ${idCell} as _k from ${STAGE} where ${idCell} is not null))) as _ids
+                    on _ids._k = s.${idCell}`
+               : ''
+           }
+         )
        )
-     )
-     where _class <> 'data' or _reason is not null`;
-  dump(excSql);
-  await db.run(excSql, undefined, `classify ${src.displayPath}`);
-  prof('exceptions', t);
+     )`;
+  dump(loadSql);
+  await db.run(loadSql, undefined, `load ${table} from ${src.displayPath}`);
+  prof('load', t);
 
   t = performance.now();
+  const mine = `_source_row < 0 and _source_file = ${quoteLiteral(src.displayPath)}`;
   await db.run(
     `insert into rejects
-     select ${quoteLiteral(src.displayPath)}, _row, ${quoteLiteral(table)}, _reason, _reason_zh, _raw_json
-     from ${EXC} where _class = 'reject' order by _row`,
+     select _source_file, -_source_row, ${quoteLiteral(table)}, json_extract_string(_extra, 'reason'), json_extract_string(_extra, 'reason_zh'),
+       json_extract_string(_extra, 'raw')
+     from ${quoteIdent(table)} where ${mine} and json_extract_string(_extra, 'class') = 'reject' order by -_source_row`,
     undefined,
     `rejects ${src.displayPath}`,
   );
   const counts: Record<string, number> = {};
   let exceptions = 0;
-  for (const r of await db.all<{ cls: string; n: string }>(`select _class as cls, count(*) as n from ${EXC} group by all`, undefined, 'count classes')) {
+  for (const r of await db.all<{ cls: string; n: string }>(
+    `select json_extract_string(_extra, 'class') as cls, count(*) as n from ${quoteIdent(table)} where ${mine} group by all`,
+    undefined,
+    'count classes',
+  )) {
     counts[r.cls] = Number(r.n);
     exceptions += Number(r.n);
   }
+  if (exceptions) await db.run(`delete from ${quoteIdent(table)} where ${mine}`, undefined, `drop marked rows of ${src.displayPath}`);
   const stageRows = Number(await db.scalar(`select count(*) from ${STAGE}`, undefined, 'stage rows'));
-  const dataRows = stageRows - exceptions;
-  if (dataRows > 0) counts.data = dataRows;
-
-  // --- pass 2: the clean data rows
-  if (dataRows > 0) {
-    // cells the canonical row still needs after parsing: unmapped columns (for _extra) and the voucher direction
-    const keepCells = [...new Set([...extraCols.map((c) => `c${c.index}`), ...(ex.get('direction') ? [`c${ex.get('direction')!.col.index}`] : [])])];
-    const idCell = idCol ? `c${idCol.col.index}` : null;
-    const values = exprs.map((e) => (idCell && e === idCol ? `_ids._id as ${V('id_number')}` : `${e.value} as ${V(e.field.name)}`));
-    const loadSql = `insert into ${quoteIdent(table)} select ${selectCols.join(',\n       ')}
-       from (
-         select s._row${values.length ? ', ' + values.join(', ') : ''}
-           ${idCell ? ', _ids.valid as _id_valid, _ids.birth as _id_birth, _ids.sex as _id_sex' : ''}
-           ${keepCells.length ? ', ' + keepCells.map((c) => `s.${c}`).join(', ') : ''}
-         from ${STAGE} s
-         ${
-           idCell
-             ? `left join (select _k, _id, xc_id_valid(_id) as valid, xc_id_birth(_id) as birth, xc_id_sex(_id) as sex
-                           from (select _k, xc_norm_id(_k) as _id from (select distinct ${idCell} as _k from ${STAGE} where ${idCell} is not null))) as _ids
-                  on _ids._k = s.${idCell}`
-             : ''
-         }
-         ${exceptions > 0 ? `where s._row not in (select _row from ${EXC})` : ''}
-       )`;
-    dump(loadSql);
-    await db.run(loadSql, undefined, `load ${table} from ${src.displayPath}`);
-  }
-  prof('load', t);
+  if (stageRows - exceptions > 0) counts.data = stageRows - exceptions;
+  prof('rejects', t);
   return counts;
 }
