@@ -24,7 +24,7 @@ import { generate } from '../generate/index.js';
 import { ingest } from '../ingest/ingest.js';
 import { openSource } from '../ingest/readers/index.js';
 import { PROJECT_ROOT } from '../normalize/macros.js';
-import type { RunResult } from '../cli/commands/run.js';
+import { DEFAULT_MEMORY_LIMIT, type RunResult } from '../cli/commands/run.js';
 import { spawn } from 'node:child_process';
 import { loadCatalog, resolveParams } from '../rules/index.js';
 import { bindValues } from '../rules/params.js';
@@ -32,7 +32,7 @@ import { scanSql } from '../rules/sql-scan.js';
 import { CANONICAL_TABLE_NAMES, TABLES } from '../schema/canonical-tables.js';
 
 const BENCH_DIR = join(PROJECT_ROOT, 'out', 'bench');
-const MEMORY_LIMIT = process.env.XUNCHA_BENCH_MEMORY ?? '3GB';
+const MEMORY_LIMIT = process.env.XUNCHA_BENCH_MEMORY ?? DEFAULT_MEMORY_LIMIT;
 
 interface ReaderResult {
   mb: number;
