@@ -261,13 +261,10 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping): FieldExpr {
 }
 
 /**
- * Classify the staged rows and load them, in two set-based passes over the stage table (no intermediate copy of
- * the file, so a province-sized file streams through in bounded memory):
- *  1. exceptions: every row that is not clean data (blank, total, repeated header, reader error, or a data row
- *     failing a check) goes into a small temp table with its class, reason and raw text; checks parse only the
- *     cells they need (dates, amounts, numbers);
- *  2. load: every other row is parsed once into the canonical table. Person ids are normalized and validated once
- *     per distinct cell text (payout tables repeat each id on every row) and joined back.
+ * Classify the staged rows and load them in one set-based pass over the stage table (no intermediate copy of the
+ * file, so a province-sized file streams through in bounded memory). Person ids are normalized and validated once
+ * per distinct cell text (payout tables repeat each id on every row) and joined back. Rows that are not clean data
+ * are marked in the canonical table and moved out afterwards (see the load statement below).
  */
 async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, ncols: number): Promise<Record<string, number>> {
   const table = src.table;
@@ -356,11 +353,19 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
   const rawJson = `json_object(${header.columns.map((col) => `${quoteLiteral(col.header)}, c${col.index}`).join(', ')})`;
   const idCol = hasPersonId(table) ? ex.get('id_number') : undefined;
 
+  const marked = `json_object('class', case when _reason is not null then 'reject' else _class end, 'reason', _reason,
+       'reason_zh', case when _class = 'reject' then '文件格式错误：' || case
+              when _error like '%.too_many_fields' then '该行的列数多于表头，无法确定各值属于哪一列'
+              when _error = 'csv.bad_quoting' then '引号不配对，该行无法可靠地拆分成列'
+              else _error end
+            when _class = 'data' then ${reasonZh} end,
+       'raw', case when _reason is not null then coalesce(_raw, ${rawJson}::VARCHAR) end)`;
   const canonical = canonicalColumns(table);
   const selectCols = canonical.map((cd) => {
     if (cd.name === '_source_file') return `${quoteLiteral(src.displayPath)} as _source_file`;
-    if (cd.name === '_source_row') return `_row as _source_row`;
-    if (cd.name === '_extra') return `${extra} as _extra`;
+    // marked rows (_bad): negative row number, class and reasons in _extra (see the load statement)
+    if (cd.name === '_source_row') return `case when _bad then -_row else _row end as _source_row`;
+    if (cd.name === '_extra') return `case when _bad then ${marked} else ${extra} end as _extra`;
     if (hasPersonId(table) && ['id_valid', 'birth_date', 'sex', 'region_code'].includes(cd.name)) {
       if (!idCol) return `NULL as ${quoteIdent(cd.name)}`;
       if (cd.name === 'id_valid') return `coalesce(_id_valid, false) as id_valid`;
@@ -383,21 +388,7 @@ async function classifyAndLoad(db: Db, src: SourceSpec, header: HeaderResult, nc
   let t = performance.now();
   const idCell = idCol ? `c${idCol.col.index}` : null;
   const values = exprs.map((e) => (idCell && e === idCol ? `_ids._id as ${V('id_number')}` : `${e.value} as ${V(e.field.name)}`));
-  const marked = `json_object('class', case when _reason is not null then 'reject' else _class end, 'reason', _reason,
-       'reason_zh', case when _class = 'reject' then '文件格式错误：' || case
-              when _error like '%.too_many_fields' then '该行的列数多于表头，无法确定各值属于哪一列'
-              when _error = 'csv.bad_quoting' then '引号不配对，该行无法可靠地拆分成列'
-              else _error end
-            when _class = 'data' then ${reasonZh} end,
-       'raw', case when _reason is not null then coalesce(_raw, ${rawJson}::VARCHAR) end)`;
-  const loadCols = selectCols.map((c) =>
-    c === '_row as _source_row'
-      ? `case when _bad then -_row else _row end as _source_row`
-      : c === `${extra} as _extra`
-        ? `case when _bad then ${marked} else ${extra} end as _extra`
-        : c,
-  );
-  const loadSql = `insert into ${quoteIdent(table)} select ${loadCols.join(',\n       ')}
+  const loadSql = `insert into ${quoteIdent(table)} select ${selectCols.join(',\n       ')}
      from (
        select *, _class <> 'data' or _reason is not null as _bad
        from (

@@ -40,8 +40,8 @@ export async function runCommand(pipelineFile: string, opts: RunCliOptions & { s
 }
 
 /**
- * DuckDB memory_limit when neither --memory-limit nor engine.memory_limit is given: with it the process peaks at
- * about 3.8 GB on province-sized data (15.7M payout rows; the rest spills to the temp folder), under the 4 GB bar.
+ * DuckDB memory_limit when neither --memory-limit nor engine.memory_limit is given: with it the process peaked at
+ * 3.5-3.8 GB in bench runs on province-sized data (15.7M payout rows; the rest spills to disk), under the 4 GB bar.
  */
 export const DEFAULT_MEMORY_LIMIT = '3GB';
 
