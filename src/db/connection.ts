@@ -5,6 +5,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { InternalError } from '../errors.js';
+import { trackConnection } from '../lifecycle.js';
 
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 
@@ -36,11 +37,15 @@ export class DbError extends InternalError {
 }
 
 export class Db {
+  /** stops tracking the connection for interruption (lifecycle.cancel interrupts every open one) */
+  private untrack: () => void;
   private constructor(
     readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     readonly path: string,
-  ) {}
+  ) {
+    this.untrack = trackConnection(connection);
+  }
 
   static async open(path = ':memory:', options: DbOptions = {}): Promise<Db> {
     const config: Record<string, string> = {
@@ -112,6 +117,7 @@ export class Db {
   }
 
   close(): void {
+    this.untrack();
     try {
       this.connection.closeSync();
     } finally {
