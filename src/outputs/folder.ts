@@ -18,7 +18,7 @@ import path from 'node:path';
 import { userConditionOf } from '../conditions.js';
 import { InternalError, UserError, diag, type Diagnostic, type DiagnosticLocation } from '../errors.js';
 import { onAbort, processAlive, removeOnAbort, selfIdentity, throwIfCancelled } from '../lifecycle.js';
-import { commitStaged, recoverJournal } from './commit.js';
+import { JOURNAL_FILE, commitStaged, recoverJournal } from './commit.js';
 import { acquireLock, LOCK_FILE } from './lock.js';
 import { COMPANIONS, CONTROL_DIR, changedSinceWritten, describeFile, newMarker, readMarker, type Marker, type MarkerEntry } from './marker.js';
 
@@ -175,6 +175,8 @@ export function inspectOutputFolder(dir: string, opts: OutputFolderOptions): Fol
   if (ctl && !ctl.isDirectory()) throw damaged(`${CONTROL_DIR} 不是目录 / is not a folder`);
   const marker = ctl ? readMarker(abs) : null;
   if (marker === 'invalid') throw damaged(`${CONTROL_DIR}/outputs.json`);
+  // a commit a killed process left half-done: the folder is judged after it is completed under the lock
+  if (ctl && lexists(path.join(abs, CONTROL_DIR, JOURNAL_FILE))) return { kind: marker ? 'marked' : 'empty', marker, listed: { ...marker?.files } };
 
   const others = names.filter((n) => n !== CONTROL_DIR && !OS_FILES.has(n.toLowerCase()) && !LEGACY_STAGING.test(n));
   const accept = new Set(opts.acceptChanged ?? []);
@@ -294,7 +296,14 @@ function mkdirEach(dir: string): void {
     missing.unshift(d);
     if (path.dirname(d) === d) break;
   }
-  for (const d of missing) fs.mkdirSync(d, { mode: 0o700 });
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d, { mode: 0o700 });
+    } catch (e) {
+      // another xuncha starting on the same folder made it first
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(d).isDirectory()) throw e;
+    }
+  }
 }
 
 function newRunId(): string {

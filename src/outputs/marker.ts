@@ -86,7 +86,7 @@ export function describeFile(file: string, name: string): MarkerEntry {
 
 /**
  * Whether the file at `file` is no longer what xuncha wrote (`entry`): not a regular file any more, or different
- * size, or different mtime and different content.
+ * size, or different mtime and different content (the database: only whether it is still a regular file).
  */
 export function changedSinceWritten(file: string, entry: MarkerEntry): boolean {
   let st: fs.Stats;
@@ -96,9 +96,10 @@ export function changedSinceWritten(file: string, entry: MarkerEntry): boolean {
     return false; // gone: nothing to protect
   }
   if (!st.isFile()) return true;
+  // the database is not fingerprinted: analysts query it in place, and DuckDB rewrites it when it is opened
+  if (entry.sha256 == null) return false;
   if (st.size !== entry.size) return true;
   if (st.mtimeMs === entry.mtime_ms) return false;
-  if (entry.sha256 == null) return false;
   return sha256FileSync(file) !== entry.sha256;
 }
 

@@ -9,7 +9,7 @@ import { userError } from '../../errors.js';
 import { buildReport } from '../../report/build-report.js';
 import { loadCatalog } from '../../rules/index.js';
 import { writeLeadsXlsx } from '../../outputs/leads-xlsx.js';
-import { withOutputFolder } from '../../outputs/folder.js';
+import { recoverOutputFolder, withOutputFolder } from '../../outputs/folder.js';
 import { installMacros } from '../../normalize/macros.js';
 import { EXIT } from '../exit.js';
 import { createProgress } from '../progress.js';
@@ -17,6 +17,8 @@ import { createProgress } from '../progress.js';
 export async function reportCommand(dir: string, opts: { quiet?: boolean }): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet });
   const dbFile = join(resolve(dir), 'xuncha.duckdb');
+  // a run killed in the middle of its commit may have the database aside: finish that commit first
+  recoverOutputFolder(dir, (m) => progress.info(m));
   if (!existsSync(dbFile))
     throw userError('report.db_not_found', `在 ${dir} 中找不到 xuncha.duckdb。请指定一次运行的输出目录。`, `No xuncha.duckdb in ${dir}. Point at a run's output folder.`, { file: dir });
   await withOutputFolder(
