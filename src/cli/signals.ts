@@ -55,6 +55,15 @@ export function setupProcess(): void {
     }
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => onSignal(sig));
+  // an exception nobody catches (a library's callback, or one thrown there while stopping) still removes our
+  // staging and temp folders and releases the lock
+  process.on('uncaughtException', (e) => {
+    const sig = cancelledBy();
+    if (sig) return forceExit(sig);
+    cleanupSync();
+    process.stderr.write(`内部错误/internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(3);
+  });
   // started by the launcher with an IPC channel: its closing means the launcher is gone (even kill -9)
   if (process.channel) {
     process.channel.unref();

@@ -5,7 +5,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { InternalError } from '../errors.js';
-import { trackConnection } from '../lifecycle.js';
+import { throwIfCancelled, trackConnection } from '../lifecycle.js';
 
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 
@@ -63,6 +63,8 @@ export class Db {
 
   /** Run a statement (or several separated by `;` when no params are given). */
   async run(sql: string, params?: Params, label = 'sql'): Promise<void> {
+    // once the run is cancelled no new query starts (the running one is interrupted by lifecycle.cancel)
+    throwIfCancelled();
     try {
       if (params && (Array.isArray(params) ? params.length : Object.keys(params).length)) {
         await this.connection.run(sql, params);
@@ -76,6 +78,7 @@ export class Db {
 
   /** Run a query and return JSON-safe rows (BIGINT/DECIMAL as strings, DATE as 'YYYY-MM-DD'). */
   async all<T = Record<string, unknown>>(sql: string, params?: Params, label = 'query'): Promise<T[]> {
+    throwIfCancelled();
     try {
       const reader =
         params && (Array.isArray(params) ? params.length : Object.keys(params).length)
@@ -89,6 +92,7 @@ export class Db {
 
   /** Run a query and return rows as JS values (DECIMAL → number, DATE → Date, BIGINT → bigint). */
   async allJS<T = Record<string, unknown>>(sql: string, params?: Params, label = 'query'): Promise<T[]> {
+    throwIfCancelled();
     try {
       const reader =
         params && (Array.isArray(params) ? params.length : Object.keys(params).length)

@@ -11,6 +11,7 @@ import { appendFileSync, createReadStream, statSync, type Stats } from 'node:fs'
 import type { Db } from '../db/connection.js';
 import { quoteIdent, quoteLiteral } from '../db/quote.js';
 import { InternalError, userError } from '../errors.js';
+import { throwIfCancelled } from '../lifecycle.js';
 import { CANONICAL_TABLE_NAMES, TABLES, canonicalColumns, createTableSql, hasPersonId, type CanonicalTableName, type FieldSpec } from '../schema/canonical-tables.js';
 import type { PipelineConfig, SourceSpec } from '../config/types.js';
 import type { Progress } from '../cli/progress.js';
@@ -93,6 +94,7 @@ async function hashFile(path: string): Promise<{ sha256: string; bytes: number }
   const h = createHash('sha256');
   let bytes = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    throwIfCancelled();
     h.update(chunk as Buffer);
     bytes += (chunk as Buffer).length;
   }
@@ -160,7 +162,11 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
       stageTable: STAGE,
       headerRow: header.headerRow,
       ncols,
-      onProgress: (rows, bytes) => progress?.tick(label, rows, 'rows', bytes ? `${(bytes / 1e6).toFixed(1)} MB` : undefined),
+      onProgress: (rows, bytes) => {
+        // readers working in JS (transcoding, XLSX) stop here when the run is cancelled (Ctrl-C, SIGTERM)
+        throwIfCancelled();
+        progress?.tick(label, rows, 'rows', bytes ? `${(bytes / 1e6).toFixed(1)} MB` : undefined);
+      },
     });
 
     // rows above the header: blank or title
