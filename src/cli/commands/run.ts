@@ -101,7 +101,8 @@ export async function runPipeline(
     {
       command: opts.stage,
       replace: 'all',
-      writes: opts.stage === 'run' ? RUN_OUTPUTS : INGEST_OUTPUTS,
+      // followup.csv: written with --previous (SPEC §2.6)
+      writes: opts.stage === 'run' ? [...RUN_OUTPUTS, 'followup.csv'] : INGEST_OUTPUTS,
       inputs: [config.file, ...config.sources.map((s) => s.path), ...config.rules.custom],
       at: opts.outputAt,
       onNote: (m) => progress.info(m),
