@@ -4,7 +4,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors.js';
+import { cancelledBy } from '../lifecycle.js';
 import { EXIT, reportError } from './exit.js';
+import { setupProcess, signalExitCode } from './signals.js';
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command();
@@ -84,7 +86,13 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   try {
-    return await result;
+    const code = await result;
+    const sig = cancelledBy();
+    if (sig && code === EXIT.ok) {
+      process.stderr.write(`已中断/interrupted (${sig})：收到信号时输出已经完整写出。The outputs had been completed when the signal came.\n`);
+      return signalExitCode(sig);
+    }
+    return code;
   } catch (e) {
     return reportError(e);
   }
@@ -97,6 +105,7 @@ export interface RunCliOptions {
   threads?: string;
 }
 
+setupProcess();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -89,7 +89,18 @@ export function parsePipeline(text: string, absFile: string): PipelineConfig {
   }
   if (diags.length) throw new UserError(diags);
 
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // the yaml library refuses alias bombs ("Excessive alias count indicates a resource exhaustion attack")
+    throw userError(
+      'pipeline.yaml_aliases',
+      `流水线文件无法展开：${(e as Error).message}。流水线中请不要大量使用 YAML 别名（&名称 / *名称），直接写出各项的值。`,
+      `The pipeline file cannot be expanded: ${(e as Error).message}. Do not use YAML aliases (&name / *name) this heavily; write the values out.`,
+      { file: shown, line: 1 },
+    );
+  }
   if (data == null || typeof data !== 'object' || Array.isArray(data)) {
     throw userError('pipeline.not_a_mapping', '流水线文件应是一个 YAML 映射，至少包含 sources。', 'The pipeline file must be a YAML mapping with at least `sources`.', {
       file: shown,

@@ -5,6 +5,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { InternalError } from '../errors.js';
+import { throwIfCancelled, trackConnection } from '../lifecycle.js';
 
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 
@@ -36,11 +37,15 @@ export class DbError extends InternalError {
 }
 
 export class Db {
+  /** stops tracking the connection for interruption (lifecycle.cancel interrupts every open one) */
+  private untrack: () => void;
   private constructor(
     readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     readonly path: string,
-  ) {}
+  ) {
+    this.untrack = trackConnection(connection);
+  }
 
   static async open(path = ':memory:', options: DbOptions = {}): Promise<Db> {
     const config: Record<string, string> = {
@@ -58,6 +63,8 @@ export class Db {
 
   /** Run a statement (or several separated by `;` when no params are given). */
   async run(sql: string, params?: Params, label = 'sql'): Promise<void> {
+    // once the run is cancelled no new query starts (the running one is interrupted by lifecycle.cancel)
+    throwIfCancelled();
     try {
       if (params && (Array.isArray(params) ? params.length : Object.keys(params).length)) {
         await this.connection.run(sql, params);
@@ -71,6 +78,7 @@ export class Db {
 
   /** Run a query and return JSON-safe rows (BIGINT/DECIMAL as strings, DATE as 'YYYY-MM-DD'). */
   async all<T = Record<string, unknown>>(sql: string, params?: Params, label = 'query'): Promise<T[]> {
+    throwIfCancelled();
     try {
       const reader =
         params && (Array.isArray(params) ? params.length : Object.keys(params).length)
@@ -84,6 +92,7 @@ export class Db {
 
   /** Run a query and return rows as JS values (DECIMAL → number, DATE → Date, BIGINT → bigint). */
   async allJS<T = Record<string, unknown>>(sql: string, params?: Params, label = 'query'): Promise<T[]> {
+    throwIfCancelled();
     try {
       const reader =
         params && (Array.isArray(params) ? params.length : Object.keys(params).length)
@@ -112,6 +121,7 @@ export class Db {
   }
 
   close(): void {
+    this.untrack();
     try {
       this.connection.closeSync();
     } finally {

@@ -7,10 +7,11 @@
  * Header texts reach SQL only as quoted literals (quoteLiteral) and column names only as c1…cN.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, createReadStream, statSync } from 'node:fs';
+import { appendFileSync, createReadStream, statSync, type Stats } from 'node:fs';
 import type { Db } from '../db/connection.js';
 import { quoteIdent, quoteLiteral } from '../db/quote.js';
-import { InternalError } from '../errors.js';
+import { InternalError, userError } from '../errors.js';
+import { throwIfCancelled } from '../lifecycle.js';
 import { CANONICAL_TABLE_NAMES, TABLES, canonicalColumns, createTableSql, hasPersonId, type CanonicalTableName, type FieldSpec } from '../schema/canonical-tables.js';
 import type { PipelineConfig, SourceSpec } from '../config/types.js';
 import type { Progress } from '../cli/progress.js';
@@ -86,17 +87,59 @@ export async function ingest(db: Db, config: PipelineConfig, progress?: Progress
 }
 
 export async function sha256File(path: string): Promise<string> {
+  return (await hashFile(path)).sha256;
+}
+
+async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest('hex');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    throwIfCancelled();
+    h.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: h.digest('hex'), bytes };
+}
+
+/**
+ * A file that changes while it is read (a copy still in progress, an export being rewritten) would load a mix of
+ * versions under a sha256 that matches neither: compare size, mtime and identity before and after the read, and
+ * the bytes the hash saw.
+ */
+function checkUnchanged(src: SourceSpec, before: Stats, hashedBytes: number): void {
+  const e = changedError(src, before, hashedBytes);
+  if (e) throw e;
+}
+
+function changedError(src: SourceSpec, before: Stats, hashedBytes = before.size): Error | undefined {
+  let after: Stats | undefined;
+  try {
+    after = statSync(src.path);
+  } catch {
+    /* removed meanwhile: changed */
+  }
+  if (after && after.size === before.size && after.mtimeMs === before.mtimeMs && after.ino === before.ino && hashedBytes === before.size) return undefined;
+  const sizes = after ? `${before.size} → ${after.size}` : `${before.size} → 已删除/removed`;
+  return userError(
+    'ingest.file_changed',
+    `数据文件 ${src.displayPath} 在读取过程中被修改了（大小 ${sizes} 字节）。它可能还在复制中，或正被其他程序写入。请等文件完整后重新运行。`,
+    `The data file ${src.displayPath} changed while it was read (size ${sizes} bytes). It may still be being copied or written by another program. Wait until it is complete and run again.`,
+    { file: src.displayPath },
+  );
 }
 
 async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promise<InputEntry> {
   const t0 = performance.now();
   const label = `读取/read ${src.displayPath}`;
-  const size = statSync(src.path).size;
-  const shaPromise = sha256File(src.path);
-  const opened = await openSource(src);
+  const before = statSync(src.path);
+  const size = before.size;
+  const hashPromise = hashFile(src.path);
+  // a failing read makes the hash pass unneeded; never leave its rejection unhandled
+  hashPromise.catch(() => {});
+  // whatever a half-copied file makes a reader say, the message that helps is that the file changed
+  const opened = await openSource(src).catch((e: unknown) => {
+    throw changedError(src, before) ?? e;
+  });
   try {
     const previewRows = Math.max(60, (src.header_row ?? 0) + 2);
     const preview = await opened.preview(previewRows);
@@ -119,7 +162,11 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
       stageTable: STAGE,
       headerRow: header.headerRow,
       ncols,
-      onProgress: (rows, bytes) => progress?.tick(label, rows, 'rows', bytes ? `${(bytes / 1e6).toFixed(1)} MB` : undefined),
+      onProgress: (rows, bytes) => {
+        // readers working in JS (transcoding, XLSX) stop here when the run is cancelled (Ctrl-C, SIGTERM)
+        throwIfCancelled();
+        progress?.tick(label, rows, 'rows', bytes ? `${(bytes / 1e6).toFixed(1)} MB` : undefined);
+      },
     });
 
     // rows above the header: blank or title
@@ -152,11 +199,13 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
       );
     }
     await db.run(`drop table if exists ${STAGE}`);
+    const hashed = await hashPromise;
+    checkUnchanged(src, before, hashed.bytes);
     const entry: InputEntry = {
       table: src.table,
       path: src.displayPath,
       size,
-      sha256: await shaPromise,
+      sha256: hashed.sha256,
       format: opened.format,
       encoding: opened.encoding,
       sheet: opened.sheet,
@@ -179,6 +228,8 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
       `${rowsRead.toLocaleString('en-US')} 行读取 · ${loaded.toLocaleString('en-US')} 入库 · ${rejected} 拒收 · ${rowsSkipped} 跳过  (${secs.toFixed(2)} s, ${Math.round(rowsRead / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s)`,
     );
     return entry;
+  } catch (e) {
+    throw changedError(src, before) ?? e;
   } finally {
     await opened.close();
   }

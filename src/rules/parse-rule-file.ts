@@ -136,7 +136,20 @@ export function parseRuleFile(file: string, text: string, options: ParseOptions 
     return undefined;
   };
 
-  const raw = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // the yaml library refuses alias bombs ("Excessive alias count …"): the file's problem, not ours
+    throw new UserError(
+      diag(
+        'rule.header_yaml',
+        `元数据 YAML 无法展开：${(e as Error).message}。请不要在规则头部使用大量的 YAML 别名（&/*）。`,
+        `The header YAML cannot be expanded: ${(e as Error).message}. Do not use YAML aliases (&/*) this heavily in a rule header.`,
+        at(yamlLineOffset + 1),
+      ),
+    );
+  }
   const parsed = headerSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

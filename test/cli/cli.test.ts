@@ -1,5 +1,5 @@
 /**
- * Spawns the real CLI (bin/xuncha.js → tsx): catches what only shows at run time (named imports from CJS
+ * Spawns the real CLI (src/cli/launcher.js → tsx): catches what only shows at run time (named imports from CJS
  * packages pass under vitest but crash under node), and checks exit codes and messages a user sees.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 function xuncha(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'xuncha.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [join(ROOT, 'src', 'cli', 'launcher.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

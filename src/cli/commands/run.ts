@@ -1,13 +1,15 @@
 /**
- * `xuncha run` / `xuncha ingest`: validate everything first (pipeline, rule files, rule selection and params),
- * then ingest → rules → leads → outputs, all into a staging folder that replaces the old outputs only on success.
+ * `xuncha run` / `xuncha ingest`: validate everything first (pipeline, rule files, rule selection and params, the
+ * output folder), then ingest → rules → leads → outputs, all into a staging folder that replaces the old outputs
+ * atomically only on success (outputs/folder.ts).
  */
+import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadPipeline } from '../../config/load-pipeline.js';
 import { Db, RUN_STORAGE_VERSION } from '../../db/connection.js';
-import { UsageError } from '../../errors.js';
+import { UsageError, userError, type DiagnosticLocation } from '../../errors.js';
 import { ingest, type IngestSummary } from '../../ingest/ingest.js';
-import { commitStaging, createStaging, discardStaging } from '../../outputs/atomic.js';
+import { INGEST_OUTPUTS, RUN_OUTPUTS, withOutputFolder } from '../../outputs/folder.js';
 import { buildManifest, toolVersion, writeManifest, type ManifestRule } from '../../outputs/manifest.js';
 import { writeRejectsCsv } from '../../outputs/rejects-csv.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -23,14 +25,26 @@ import { loadCatalog, preflightRules, runRules, selectRules } from '../../rules/
 
 export async function runCommand(pipelineFile: string, opts: RunCliOptions & { stage: 'run' | 'ingest' }): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet });
+  if (opts.threads != null && !(Number.isInteger(Number(opts.threads)) && Number(opts.threads) >= 1)) throw new UsageError(`--threads must be a positive integer, got ${opts.threads}`);
+  if (opts.memoryLimit != null && !isMemoryLimit(opts.memoryLimit)) {
+    throw new UsageError(`--memory-limit must be a size such as 3GB, 500MB or 4GiB, got "${opts.memoryLimit}" / --memory-limit 应为 3GB、500MB 或 4GiB 这样的大小`);
+  }
   const config = loadPipeline(pipelineFile);
   if (opts.out) config.output = resolve(opts.out);
-  if (opts.threads != null && !(Number(opts.threads) >= 1)) throw new UsageError(`--threads must be a positive integer, got ${opts.threads}`);
+  if (config.engine.memory_limit != null && !isMemoryLimit(config.engine.memory_limit)) {
+    throw userError(
+      'pipeline.bad_value',
+      `engine.memory_limit 应为 3GB、500MB 或 4GiB 这样的大小，而不是 "${config.engine.memory_limit}"。`,
+      `engine.memory_limit must be a size such as 3GB, 500MB or 4GiB, not "${config.engine.memory_limit}".`,
+      { file: relative(process.cwd(), config.file) || config.file, key: 'engine.memory_limit' },
+    );
+  }
   const result = await runPipeline(config, {
     stage: opts.stage,
     progress,
     memoryLimit: opts.memoryLimit,
     threads: opts.threads ? Number(opts.threads) : undefined,
+    outputAt: opts.out ? { key: '--out' } : { file: relative(process.cwd(), config.file) || config.file, key: 'output' },
   });
   // the accounting and the lead summary are the point of the command: stdout, even with --quiet
   printAccounting(result.ingest);
@@ -45,6 +59,11 @@ export async function runCommand(pipelineFile: string, opts: RunCliOptions & { s
  */
 export const DEFAULT_MEMORY_LIMIT = '3GB';
 
+/** A size DuckDB's memory_limit accepts: a number and a unit (B, KB, MB, GB, TB, KiB … TiB, K/M/G/T). */
+export function isMemoryLimit(s: string): boolean {
+  return /^\s*\d+(\.\d+)?\s*(b|bytes?|k|kb|kib|kilobytes?|m|mb|mib|megabytes?|g|gb|gib|gigabytes?|t|tb|tib|terabytes?)\s*$/i.test(s) && parseFloat(s) > 0;
+}
+
 export interface RunResult {
   ingest: IngestSummary;
   rules: ManifestRule[];
@@ -55,7 +74,7 @@ export interface RunResult {
 
 export async function runPipeline(
   config: PipelineConfig,
-  opts: { stage: 'run' | 'ingest'; progress?: Progress; memoryLimit?: string; threads?: number },
+  opts: { stage: 'run' | 'ingest'; progress?: Progress; memoryLimit?: string; threads?: number; outputAt?: DiagnosticLocation },
 ): Promise<RunResult> {
   const progress = opts.progress ?? createProgress({ quiet: true });
   const startedAt = new Date();
@@ -77,7 +96,36 @@ export async function runPipeline(
   // custom rules run once on empty tables, so a broken rule is reported before any data is read
   if (selection) await preflightRules(selection.selected, config.rules);
 
-  const staging = createStaging(config.output);
+  return withOutputFolder(
+    config.output,
+    {
+      command: opts.stage,
+      replace: 'all',
+      // followup.csv: written with --previous (SPEC §2.6)
+      writes: opts.stage === 'run' ? [...RUN_OUTPUTS, 'followup.csv'] : INGEST_OUTPUTS,
+      inputs: [config.file, ...config.sources.map((s) => s.path), ...config.rules.custom],
+      at: opts.outputAt,
+      onNote: (m) => progress.info(m),
+    },
+    ({ staging }) => runStages({ config, opts, progress, startedAt, timings, time, withRules, selection, catalog }, staging),
+  );
+}
+
+interface StageContext {
+  config: PipelineConfig;
+  opts: { stage: 'run' | 'ingest'; memoryLimit?: string; threads?: number };
+  progress: Progress;
+  startedAt: Date;
+  timings: Record<string, number>;
+  time: <T>(name: string, f: () => Promise<T>) => Promise<T>;
+  withRules: boolean;
+  selection: ReturnType<typeof selectRules> | undefined;
+  catalog: ReturnType<typeof loadCatalog>;
+}
+
+/** ingest → rules → leads → outputs, every file written into `staging` */
+async function runStages(c: StageContext, staging: string): Promise<RunResult> {
+  const { config, opts, progress, startedAt, timings, time, withRules, selection, catalog } = c;
   let db: Db | undefined;
   try {
     db = await Db.open(join(staging, 'xuncha.duckdb'), {
@@ -146,8 +194,7 @@ export async function runPipeline(
     await db.run('checkpoint');
     db.close();
     db = undefined;
-    discardStaging(join(staging, 'duckdb.tmp'));
-    commitStaging(staging, config.output);
+    rmSync(join(staging, 'duckdb.tmp'), { recursive: true, force: true });
     return { ingest: summary, rules: manifestRules, leads, leadsBySeverity, outDir: config.output };
   } catch (e) {
     try {
@@ -155,7 +202,6 @@ export async function runPipeline(
     } catch {
       /* already failing */
     }
-    discardStaging(staging);
     throw e;
   }
 }

@@ -3,7 +3,7 @@
  * row i+1, in file order (file_row_number). Values are cast to text the way the other readers print them:
  * dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS', integral doubles without '.0', booleans TRUE/FALSE.
  */
-import { Db } from '../../db/connection.js';
+import { Db, DbError } from '../../db/connection.js';
 import { quoteIdent, quoteLiteral } from '../../db/quote.js';
 import type { SourceSpec } from '../../config/types.js';
 import { badColumnar } from './diagnostics.js';
@@ -28,6 +28,15 @@ export function textExpr(col: string, type: string): string {
   if (t === 'BOOLEAN') return `case when ${c} then 'TRUE' when not ${c} then 'FALSE' end`;
   if (t === 'BLOB') return `hex(${c})`;
   return `${c}::varchar`;
+}
+
+/**
+ * A read of the file's data that fails in the engine (pages overwritten, truncated row groups: "Parquet file is
+ * likely corrupted") is the file's fault; running out of memory or disk, or being interrupted, is not.
+ */
+function corruptOr(spec: SourceSpec, e: unknown): unknown {
+  if (!(e instanceof DbError) || /Out of Memory|No space left|INTERRUPT|Interrupted/i.test(e.engineMessage)) return e;
+  return badColumnar(spec.displayPath, 'parquet', (e.engineMessage.split('\n')[0] ?? '').slice(0, 300));
 }
 
 export class ParquetSource implements OpenedSource {
@@ -69,6 +78,8 @@ export class ParquetSource implements OpenedSource {
       );
       for (const r of rows) out.push(this.cols.map((_, i) => r[`f${i + 1}`] ?? ''));
       return out;
+    } catch (e) {
+      throw corruptOr(this.spec, e);
     } finally {
       db.close();
     }
@@ -81,8 +92,13 @@ export class ParquetSource implements OpenedSource {
       `(select (file_row_number + 2)::integer as _row, null::varchar as _error, null::varchar as _raw` +
       (sel.length ? ', ' + sel.join(', ') : '') +
       ` from ${ParquetSource.rel(this.spec.path)})`;
-    await createStage(db, { src, width, stageTable: opts.stageTable, headerRow: opts.headerRow, ncols: opts.ncols, prefix: 'parquet', rawDelim: '\t', orderBy: true });
-    const n = Number(await db.scalar(`select count(*) from ${ParquetSource.rel(this.spec.path)}`));
+    let n: number;
+    try {
+      await createStage(db, { src, width, stageTable: opts.stageTable, headerRow: opts.headerRow, ncols: opts.ncols, prefix: 'parquet', rawDelim: '\t', orderBy: true });
+      n = Number(await db.scalar(`select count(*) from ${ParquetSource.rel(this.spec.path)}`));
+    } catch (e) {
+      throw corruptOr(this.spec, e);
+    }
     opts.onProgress?.(n + 1, 0);
     return { rowsRead: n + 1 };
   }

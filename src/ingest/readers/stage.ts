@@ -4,17 +4,23 @@
  * CREATE TABLE of the stage table with the too-many-fields check.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Db } from '../../db/connection.js';
+import { makeProcessTempDir, removeOnAbort } from '../../lifecycle.js';
 import { quoteIdent, quoteLiteral } from '../../db/quote.js';
 
+const aborts = new Map<string, () => void>();
+
+/** A temp folder for one reader, named with our pid (a dead run's is swept by the next) and removed if we are stopped. */
 export function makeTempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-read-'));
+  const dir = makeProcessTempDir('xuncha-read');
+  aborts.set(dir, removeOnAbort(dir));
+  return dir;
 }
 
 export function removeQuietly(p: string | null | undefined): void {
   if (!p) return;
+  aborts.get(p)?.();
+  aborts.delete(p);
   try {
     fs.rmSync(p, { recursive: true, force: true });
   } catch {

@@ -28,6 +28,7 @@ import { excelSerialToDate, formatDate, formatNumber, type MergeRange } from './
 import { badWorkbook, emptyFile, fileTooLarge, sheetNotFound } from './diagnostics.js';
 import { RowSpool, SpooledSource, type SpoolResult } from './spooled.js';
 import { makeTempDir, removeQuietly } from './stage.js';
+import { trackChild } from '../../lifecycle.js';
 
 export const XLS_MAX_BYTES = 100 * 1024 * 1024;
 export const XLS_TIMEOUT_MS = 120_000;
@@ -76,6 +77,8 @@ export async function runXlsWorker(file: string, sheet: string | number | undefi
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { PATH: process.env.PATH ?? '', TZ: 'UTC' },
       });
+      const untrack = trackChild(child);
+      child.on('exit', untrack);
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => {
         if (stderr.length < 4000) stderr += d.toString();
