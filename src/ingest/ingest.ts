@@ -16,7 +16,7 @@ import type { PipelineConfig, SourceSpec } from '../config/types.js';
 import type { Progress } from '../cli/progress.js';
 import { installMacros } from '../normalize/macros.js';
 import { detectHeader, type ColumnMapping, type HeaderResult } from './map-headers.js';
-import { openSource } from './readers/index.js';
+import { limitsFromEngine, openSource, type ReaderLimits } from './readers/index.js';
 
 export interface SkippedCounts {
   title: number;
@@ -67,8 +67,9 @@ export async function ingest(db: Db, config: PipelineConfig, progress?: Progress
   for (const t of CANONICAL_TABLE_NAMES) await db.run(createTableSql(t, { ifNotExists: true }), undefined, `create ${t}`);
   await db.run(REJECTS_DDL, undefined, 'create rejects');
   const inputs: InputEntry[] = [];
+  const limits = limitsFromEngine(config.engine);
   for (const src of config.sources) {
-    inputs.push(await ingestSource(db, src, progress));
+    inputs.push(await ingestSource(db, src, progress, limits));
   }
   const tables: Record<string, number> = {};
   for (const t of CANONICAL_TABLE_NAMES) {
@@ -91,12 +92,12 @@ export async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promise<InputEntry> {
+async function ingestSource(db: Db, src: SourceSpec, progress: Progress | undefined, limits: ReaderLimits): Promise<InputEntry> {
   const t0 = performance.now();
   const label = `读取/read ${src.displayPath}`;
   const size = statSync(src.path).size;
   const shaPromise = sha256File(src.path);
-  const opened = await openSource(src);
+  const opened = await openSource(src, limits);
   try {
     const previewRows = Math.max(60, (src.header_row ?? 0) + 2);
     const preview = await opened.preview(previewRows);

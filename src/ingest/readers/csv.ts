@@ -22,6 +22,7 @@ import { badEncoding, emptyFile } from './diagnostics.js';
 import { throttle } from './progress.js';
 import { createStage, colsStruct, fieldNames, makeTempDir, NormalizedCsvWriter, readNormalized, removeQuietly } from './stage.js';
 import type { LoadOptions, OpenedSource } from './types.js';
+import { DEFAULT_LIMITS, type ReaderLimits } from './limits.js';
 
 const PREVIEW_HEAD = 256 * 1024;
 const QUOTE = 0x22;
@@ -45,6 +46,8 @@ export class CsvSource implements OpenedSource {
   /** how the last load() ran (for tests and logs) */
   lastLoad: CsvLoadStats | null = null;
   private tmpDir: string | null = null;
+  /** bounds on hostile files (limits.ts) */
+  limits: ReaderLimits = DEFAULT_LIMITS;
 
   constructor(
     readonly spec: SourceSpec,
@@ -55,13 +58,15 @@ export class CsvSource implements OpenedSource {
     this.delimiter = delimiter;
   }
 
-  static async open(spec: SourceSpec): Promise<CsvSource> {
+  static async open(spec: SourceSpec, limits: ReaderLimits = DEFAULT_LIMITS): Promise<CsvSource> {
     const choice = chooseEncoding(spec.path, spec.encoding, spec.displayPath);
     const size = fs.statSync(spec.path).size;
     const head = readHead(spec.path, PREVIEW_HEAD);
     const text = headText(head, head.length >= size, choice.encoding);
     const delimiter = sniffDelimiter(text, spec.path);
-    return new CsvSource(spec, choice.encoding, delimiter);
+    const src = new CsvSource(spec, choice.encoding, delimiter);
+    src.limits = limits;
+    return src;
   }
 
   async preview(n: number): Promise<string[][]> {
