@@ -16,6 +16,17 @@ export function xlsxPartTooLarge(file: string, part: string, e: ZipLimitError, l
       ),
     );
   }
+  if (e.limit !== limits.maxXmlBytes) {
+    // workbook.xml, relationships, styles: read whole, under a fixed cap no real workbook comes near
+    return new UserError(
+      diag(
+        'ingest.xlsx_too_large',
+        `xlsx 文件 ${file} 的结构部件 ${part} 解压后超过 ${mb(e.limit)} MB，正常工作簿远小于此，像是“压缩炸弹”或已损坏，已停止读取。请向提供方索取正常导出的文件，或用 Excel/WPS 另存后再运行。`,
+        `The structural part ${part} of the xlsx file ${file} inflates to more than ${mb(e.limit)} MB (real workbooks are far smaller: a zip bomb or a corrupt file); reading stopped. Ask for a normal export, or re-save it in Excel/WPS.`,
+        { file },
+      ),
+    );
+  }
   return new UserError(
     diag(
       'ingest.xlsx_too_large',

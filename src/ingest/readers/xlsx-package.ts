@@ -114,7 +114,7 @@ export function openXlsxPackage(file: string, displayPath: string, limits: Reade
   const lower = new Map<string, ZipEntry>();
   for (const [k, v] of entries) lower.set(k.toLowerCase(), v);
   const find = (part: string): ZipEntry | undefined => entries.get(part) ?? lower.get(part.toLowerCase());
-  const small: InflateLimits = { maxBytes: Math.min(SMALL_PART_MAX_BYTES, limits.maxXmlBytes), maxRatio: limits.maxInflateRatio, graceBytes: INFLATE_GRACE_BYTES };
+  const small: InflateLimits = { maxBytes: SMALL_PART_MAX_BYTES, maxRatio: limits.maxInflateRatio, graceBytes: INFLATE_GRACE_BYTES };
   const read = (part: string): string | null => {
     const e = find(part);
     if (!e) return null;
@@ -173,7 +173,7 @@ export function readStyles(pkg: XlsxPackage, limits: ReaderLimits, isDateFormat:
   const e = pkg.entries.get(pkg.stylesPath)!;
   let xml: string;
   try {
-    xml = readZipEntryLimited(pkg.file, e, { maxBytes: Math.min(SMALL_PART_MAX_BYTES, limits.maxXmlBytes), maxRatio: limits.maxInflateRatio, graceBytes: INFLATE_GRACE_BYTES }).toString('utf8');
+    xml = readZipEntryLimited(pkg.file, e, { maxBytes: SMALL_PART_MAX_BYTES, maxRatio: limits.maxInflateRatio, graceBytes: INFLATE_GRACE_BYTES }).toString('utf8');
   } catch (err) {
     if (err instanceof ZipLimitError) throw xlsxPartTooLarge(pkg.displayPath, pkg.stylesPath, err, limits);
     throw badWorkbook(pkg.displayPath, 'ingest.bad_xlsx', (err as Error).message);

@@ -151,7 +151,8 @@ export function readZipEntryLimited(file: string, entry: ZipEntry, lim: InflateL
       out = zlib.inflateRawSync(data, { maxOutputLength: cap });
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|maxOutputLength/i.test((e as Error).message)) {
-        checkInflated(entry, cap, lim);
+        // the cap was whichever limit is lower for this entry's compressed size
+        if (cap - 1 < lim.maxBytes) throw new ZipLimitError(entry.name, 'ratio', lim.maxRatio, cap);
         throw new ZipLimitError(entry.name, 'size', lim.maxBytes, cap);
       }
       throw e;
@@ -176,17 +177,22 @@ export async function* streamZipEntry(file: string, entry: ZipEntry, lim: Inflat
     fs.closeSync(fd);
   }
   if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`unsupported compression method ${entry.method} for ${entry.name}`);
-  const raw = fs.createReadStream(file, { start, end: start + Math.max(entry.compressedSize, 1) - 1, highWaterMark: 1 << 20 });
+  // the ratio is checked against the compressed bytes read so far (small reads keep that close to what the
+  // inflater consumed), so a bomb stops after about graceBytes of output, not after ratio × the entry's size
+  const raw = fs.createReadStream(file, { start, end: start + Math.max(entry.compressedSize, 1) - 1, highWaterMark: 64 << 10 });
   if (entry.compressedSize === 0) {
     raw.destroy();
     return;
   }
+  let consumed = 0;
+  raw.on('data', (b) => (consumed += b.length));
   const src: NodeJS.ReadableStream = entry.method === 8 ? raw.pipe(zlib.createInflateRaw({ chunkSize: 1 << 18 })) : raw;
   let produced = 0;
   try {
     for await (const chunk of src as AsyncIterable<Buffer>) {
       produced += chunk.length;
-      checkInflated(entry, produced, lim);
+      if (produced > lim.maxBytes) throw new ZipLimitError(entry.name, 'size', lim.maxBytes, produced);
+      if (produced > lim.graceBytes && produced > lim.maxRatio * Math.max(consumed, 1)) throw new ZipLimitError(entry.name, 'ratio', lim.maxRatio, produced);
       yield chunk;
     }
   } finally {
