@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, createReadStream, statSync } from 'node:fs';
 import type { Db } from '../db/connection.js';
 import { quoteIdent, quoteLiteral } from '../db/quote.js';
-import { InternalError } from '../errors.js';
+import { InternalError, UserError, diag } from '../errors.js';
 import { CANONICAL_TABLE_NAMES, TABLES, canonicalColumns, createTableSql, hasPersonId, type CanonicalTableName, type FieldSpec } from '../schema/canonical-tables.js';
 import type { PipelineConfig, SourceSpec } from '../config/types.js';
 import type { Progress } from '../cli/progress.js';
@@ -86,6 +86,18 @@ export async function ingest(db: Db, config: PipelineConfig, progress?: Progress
   return { inputs, tables, presentTables, totals, seconds: (performance.now() - t0) / 1000 };
 }
 
+function tooManyColumns(file: string, sheet: string | null, row: number, limit: number): UserError {
+  const where = sheet ? `${file}[${sheet}]` : file;
+  return new UserError(
+    diag(
+      'ingest.too_many_columns',
+      `${where} 的表头（第${row}行）超过 ${limit} 列（engine.max_columns），不像一份名册或明细导出，已停止读取。请确认表头行（header_row）是否正确，或删除多余的列后再运行；确需读取这么宽的表，可在流水线 engine: 下调大 max_columns。`,
+      `The header of ${where} (row ${row}) has more than ${limit} columns (engine.max_columns), which no roster or ledger export has; reading stopped. Check header_row, or remove the extra columns; raise engine.max_columns if the table really is that wide.`,
+      { file, ...(sheet ? { sheet } : {}), row, key: 'engine.max_columns' },
+    ),
+  );
+}
+
 export async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
@@ -100,7 +112,8 @@ async function ingestSource(db: Db, src: SourceSpec, progress: Progress | undefi
   const opened = await openSource(src, limits);
   try {
     const previewRows = Math.max(60, (src.header_row ?? 0) + 2);
-    const preview = await opened.preview(previewRows);
+    // header detection looks at most max_columns + 1 cells a row: a 220,000-field line costs no more than that
+    const preview = (await opened.preview(previewRows)).map((r) => (r.length > limits.maxColumns + 1 ? r.slice(0, limits.maxColumns + 1) : r));
     const header = detectHeader(preview, {
       table: src.table,
       file: src.displayPath,
@@ -114,6 +127,7 @@ async function ingestSource(db: Db, src: SourceSpec, progress: Progress | undefi
           ` Unmapped column "${h}" kept in _extra; if it is ${field}, map it with columns:.`,
       );
     }
+    if (header.columns.length > limits.maxColumns) throw tooManyColumns(src.displayPath, opened.sheet, header.headerRow, limits.maxColumns);
     const ncols = Math.max(header.columns.length, 1);
     await db.run(`drop table if exists ${STAGE}`);
     const { rowsRead } = await opened.load(db, {

@@ -56,7 +56,8 @@ export class RowSpool {
       const w = this.writer.write(r, null, null, []);
       if (w) wait = wait ? wait.then(() => w) : w;
     }
-    if (rowNo <= HEAD_CACHE) this.head[rowNo - 1] = cells;
+    // the preview shows one cell past the limit, so a header wider than max_columns is seen as such (ingest)
+    if (rowNo <= HEAD_CACHE) this.head[rowNo - 1] = error === this.tooManyCode ? [...cells, '…'] : cells;
     const w = this.writer.write(rowNo, error, raw, cells);
     if (w) wait = wait ? wait.then(() => w) : w;
     this.lastRow = rowNo;
