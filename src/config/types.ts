@@ -52,5 +52,6 @@ export interface PipelineConfig {
     max_xlsx_xml_mb?: number;
     max_inflate_ratio?: number;
     max_xls_mb?: number;
+    max_html_xls_mb?: number;
   };
 }

@@ -109,6 +109,7 @@ async function ingestSource(db: Db, src: SourceSpec, progress: Progress | undefi
   const label = `读取/read ${src.displayPath}`;
   const size = statSync(src.path).size;
   const shaPromise = sha256File(src.path);
+  shaPromise.catch(() => undefined); // awaited below; a file refused at open must not leave it unhandled
   const opened = await openSource(src, limits);
   try {
     const previewRows = Math.max(60, (src.header_row ?? 0) + 2);

@@ -33,7 +33,7 @@ import { DEFAULT_LIMITS, type ReaderLimits } from './limits.js';
 export const XLS_TIMEOUT_MS = 120_000;
 const WORKER = fileURLToPath(new URL('./xls-worker.cjs', import.meta.url));
 /** heap cap; built-in prototypes frozen (a prototype-pollution write fails instead of spreading); no eval */
-const WORKER_FLAGS = ['--max-old-space-size=3072', '--frozen-intrinsics', '--disallow-code-generation-from-strings', '--no-warnings'];
+const WORKER_FLAGS = ['--max-old-space-size=2048', '--frozen-intrinsics', '--disallow-code-generation-from-strings', '--no-warnings'];
 
 type WorkerCell = null | string | number | boolean | { d: number } | { e: string } | { iso: string };
 interface WorkerResult {
@@ -117,7 +117,16 @@ export class XlsSource extends SpooledSource {
 
   static async open(spec: SourceSpec, limits: ReaderLimits = DEFAULT_LIMITS): Promise<XlsSource> {
     const size = fs.statSync(spec.path).size;
-    if (size > limits.maxXlsBytes) throw fileTooLarge(spec.displayPath, Math.round(limits.maxXlsBytes / 1024 / 1024));
+    const head = Buffer.alloc(8);
+    const fd = fs.openSync(spec.path, 'r');
+    try {
+      fs.readSync(fd, head, 0, 8, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const ole = head.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+    const limit = ole ? limits.maxXlsBytes : limits.maxHtmlXlsBytes;
+    if (size > limit) throw fileTooLarge(spec.displayPath, Math.round(limit / 1024 / 1024), ole ? 'engine.max_xls_mb' : 'engine.max_html_xls_mb');
     let r: WorkerResult;
     try {
       r = await runXlsWorker(spec.path, spec.sheet);
