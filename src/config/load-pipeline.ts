@@ -42,6 +42,12 @@ const pipelineSchema = z
         memory_limit: z.string().optional(),
         temp_directory: z.string().optional(),
         threads: z.number().int().min(1).optional(),
+        rule_timeout: z.number().positive().optional(),
+        max_columns: z.number().int().min(1).optional(),
+        max_xlsx_xml_mb: z.number().positive().optional(),
+        max_inflate_ratio: z.number().min(1).optional(),
+        max_xls_mb: z.number().positive().optional(),
+        max_html_xls_mb: z.number().positive().optional(),
       })
       .strict()
       .optional(),
@@ -340,7 +346,7 @@ function knownKeysAt(path: (string | number)[]): string[] {
   if (path.length === 0) return Object.keys(pipelineSchema.shape);
   if (path[0] === 'rules' && path.length === 1) return ['include', 'exclude', 'params', 'custom'];
   if (path[0] === 'report') return ['title', 'mask_ids'];
-  if (path[0] === 'engine') return ['memory_limit', 'temp_directory', 'threads'];
+  if (path[0] === 'engine') return ['memory_limit', 'temp_directory', 'threads', 'rule_timeout', 'max_columns', 'max_xlsx_xml_mb', 'max_inflate_ratio', 'max_xls_mb', 'max_html_xls_mb'];
   if (path[0] === 'sources') return Object.keys(sourceSchema.shape);
   return [];
 }

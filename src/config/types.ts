@@ -41,5 +41,17 @@ export interface PipelineConfig {
   report: { title: string; mask_ids: boolean };
   /** absolute output directory */
   output: string;
-  engine: { memory_limit?: string; temp_directory?: string; threads?: number };
+  engine: {
+    memory_limit?: string;
+    temp_directory?: string;
+    threads?: number;
+    /** wall-clock limit per rule, seconds (rules/run-rules.ts DEFAULT_RULE_TIMEOUT) */
+    rule_timeout?: number;
+    /** reader bounds for hostile files (ingest/readers/limits.ts) */
+    max_columns?: number;
+    max_xlsx_xml_mb?: number;
+    max_inflate_ratio?: number;
+    max_xls_mb?: number;
+    max_html_xls_mb?: number;
+  };
 }

@@ -10,14 +10,14 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, createReadStream, statSync, type Stats } from 'node:fs';
 import type { Db } from '../db/connection.js';
 import { quoteIdent, quoteLiteral } from '../db/quote.js';
-import { InternalError, userError } from '../errors.js';
+import { InternalError, UserError, diag, userError } from '../errors.js';
 import { throwIfCancelled } from '../lifecycle.js';
 import { CANONICAL_TABLE_NAMES, TABLES, canonicalColumns, createTableSql, hasPersonId, type CanonicalTableName, type FieldSpec } from '../schema/canonical-tables.js';
 import type { PipelineConfig, SourceSpec } from '../config/types.js';
 import type { Progress } from '../cli/progress.js';
 import { installMacros } from '../normalize/macros.js';
 import { detectHeader, type ColumnMapping, type HeaderResult } from './map-headers.js';
-import { openSource } from './readers/index.js';
+import { limitsFromEngine, openSource, type ReaderLimits } from './readers/index.js';
 
 export interface SkippedCounts {
   title: number;
@@ -68,8 +68,9 @@ export async function ingest(db: Db, config: PipelineConfig, progress?: Progress
   for (const t of CANONICAL_TABLE_NAMES) await db.run(createTableSql(t, { ifNotExists: true }), undefined, `create ${t}`);
   await db.run(REJECTS_DDL, undefined, 'create rejects');
   const inputs: InputEntry[] = [];
+  const limits = limitsFromEngine(config.engine);
   for (const src of config.sources) {
-    inputs.push(await ingestSource(db, src, progress));
+    inputs.push(await ingestSource(db, src, progress, limits));
   }
   const tables: Record<string, number> = {};
   for (const t of CANONICAL_TABLE_NAMES) {
@@ -84,6 +85,18 @@ export async function ingest(db: Db, config: PipelineConfig, progress?: Progress
   }
   const presentTables = [...new Set(config.sources.map((s) => s.table))];
   return { inputs, tables, presentTables, totals, seconds: (performance.now() - t0) / 1000 };
+}
+
+function tooManyColumns(file: string, sheet: string | null, row: number, limit: number): UserError {
+  const where = sheet ? `${file}[${sheet}]` : file;
+  return new UserError(
+    diag(
+      'ingest.too_many_columns',
+      `${where} 的表头（第${row}行）超过 ${limit} 列（engine.max_columns），不像一份名册或明细导出，已停止读取。请确认表头行（header_row）是否正确，或删除多余的列后再运行；确需读取这么宽的表，可在流水线 engine: 下调大 max_columns。`,
+      `The header of ${where} (row ${row}) has more than ${limit} columns (engine.max_columns), which no roster or ledger export has; reading stopped. Check header_row, or remove the extra columns; raise engine.max_columns if the table really is that wide.`,
+      { file, ...(sheet ? { sheet } : {}), row, key: 'engine.max_columns' },
+    ),
+  );
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -128,7 +141,7 @@ function changedError(src: SourceSpec, before: Stats, hashedBytes = before.size)
   );
 }
 
-async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promise<InputEntry> {
+async function ingestSource(db: Db, src: SourceSpec, progress: Progress | undefined, limits: ReaderLimits): Promise<InputEntry> {
   const t0 = performance.now();
   const label = `读取/read ${src.displayPath}`;
   const before = statSync(src.path);
@@ -137,12 +150,13 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
   // a failing read makes the hash pass unneeded; never leave its rejection unhandled
   hashPromise.catch(() => {});
   // whatever a half-copied file makes a reader say, the message that helps is that the file changed
-  const opened = await openSource(src).catch((e: unknown) => {
+  const opened = await openSource(src, limits).catch((e: unknown) => {
     throw changedError(src, before) ?? e;
   });
   try {
     const previewRows = Math.max(60, (src.header_row ?? 0) + 2);
-    const preview = await opened.preview(previewRows);
+    // header detection looks at most max_columns + 1 cells a row: a 220,000-field line costs no more than that
+    const preview = (await opened.preview(previewRows)).map((r) => (r.length > limits.maxColumns + 1 ? r.slice(0, limits.maxColumns + 1) : r));
     const header = detectHeader(preview, {
       table: src.table,
       file: src.displayPath,
@@ -156,6 +170,7 @@ async function ingestSource(db: Db, src: SourceSpec, progress?: Progress): Promi
           ` Unmapped column "${h}" kept in _extra; if it is ${field}, map it with columns:.`,
       );
     }
+    if (header.columns.length > limits.maxColumns) throw tooManyColumns(src.displayPath, opened.sheet, header.headerRow, limits.maxColumns);
     const ncols = Math.max(header.columns.length, 1);
     await db.run(`drop table if exists ${STAGE}`);
     const { rowsRead } = await opened.load(db, {

@@ -6,7 +6,9 @@
  * notebook file, the block's line and the query name.
  *
  * The database is opened directly with DuckDBInstance because db/connection.ts has no read-only mode; the
- * same rules apply (autoinstall off, no parameters pasted — notebook SQL is the analyst's own text).
+ * same rules apply (autoinstall off, no parameters pasted — notebook SQL is the analyst's own text). Notebooks are
+ * passed between teams like rule packs, so their SQL runs in the same sandbox as rules (db/sandbox.ts): external
+ * access off and the configuration locked from the start — a query sees the run database and nothing else.
  */
 import { readFileSync, writeFileSync, renameSync, mkdirSync, existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -52,7 +54,13 @@ export async function renderNotebook(mdFile: string, dbFile: string, outFile: st
   const firstMd = blocks.find((b) => b.kind === 'markdown');
   if (firstMd && firstMd.kind === 'markdown') firstMd.text = firstMd.text.replace(/^#\s+.*$/m, '');
 
-  const instance = await DuckDBInstance.create(dbFile, { access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' });
+  const instance = await DuckDBInstance.create(dbFile, {
+    access_mode: 'READ_ONLY',
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'true',
+    enable_external_access: 'false',
+    lock_configuration: 'true',
+  });
   const con = await instance.connect();
   const results = new Map<string, QueryResult>();
   const body: string[] = [];

@@ -32,8 +32,13 @@ export function leadsCsvSelectSql(table = 'leads'): string {
   return `select ${cols.join(', ')} from ${table} order by score desc, lead_id`;
 }
 
+/** The temp file DuckDB COPYs the body to (a run allows exactly this path in its sandbox: db/sandbox.ts). */
+export function leadsCsvBodyPath(file: string): string {
+  return `${file}.body.tmp`;
+}
+
 export async function writeLeadsCsv(db: Db, file: string): Promise<{ rows: number }> {
-  const body = `${file}.body.tmp`;
+  const body = leadsCsvBodyPath(file);
   try {
     // COPY cannot bind its target: quoteLiteral is the one escape.
     await db.run(

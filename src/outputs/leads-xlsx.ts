@@ -7,6 +7,7 @@
  * value like `=cmd|…` is inert; ID numbers stay exact text instead of 1.1E+17); amounts and scores are numbers.
  * Written with the exceljs streaming writer, rows streamed from DuckDB chunk by chunk (bounded memory at 100k+).
  */
+import { cleanRow } from './clean-text.js';
 import ExcelJS from 'exceljs';
 import type { Db } from '../db/connection.js';
 import { InternalError } from '../errors.js';
@@ -110,7 +111,7 @@ function leadRow(r: Record<string, unknown>): Cell[] {
         return text(v).slice(0, MAX_CELL);
     }
   });
-  return [...row, '', '', ''];
+  return cleanRow([...row, '', '', '']);
 }
 
 function addHeader(ws: ExcelJS.Worksheet): void {
@@ -224,7 +225,7 @@ export async function writeLeadsXlsx(db: Db, file: string, rules: RuleDefinition
     const variants = r.variants.map((v) => `变体 ${v.id}（${SEVERITY_ZH[v.severity]}）：${v.description}`);
     const status = run ? (run.status === 'skipped' ? `未运行：${run.note ?? ''}` : '已运行') : '未运行';
     info
-      .addRow([
+      .addRow(cleanRow([
         CATEGORY_ZH[r.category] ?? r.category,
         r.id,
         r.name,
@@ -238,7 +239,7 @@ export async function writeLeadsXlsx(db: Db, file: string, rules: RuleDefinition
         paramText(r, run?.params ?? null),
         status,
         run?.leads ?? 0,
-      ])
+      ]))
       .commit();
   }
   info.addRow([]).commit();

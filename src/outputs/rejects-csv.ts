@@ -3,8 +3,13 @@ import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import type { Db } from '../db/connection.js';
 import { quoteLiteral } from '../db/quote.js';
 
+/** The temp file DuckDB COPYs the body to (a run allows exactly this path in its sandbox: db/sandbox.ts). */
+export function rejectsCsvBodyPath(file: string): string {
+  return file + '.body';
+}
+
 export async function writeRejectsCsv(db: Db, file: string): Promise<number> {
-  const tmp = file + '.body';
+  const tmp = rejectsCsvBodyPath(file);
   await db.run(
     `copy (
        select xc_formula_guard(source_file) as "来源文件/source_file", source_row as "行号/source_row",

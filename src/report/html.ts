@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { vendorScripts } from './assets.js';
+import { cleanText } from '../outputs/clean-text.js';
 
 /** No fetch, no XHR, no frames, no external images/fonts: only the inline scripts and styles of this file. */
 export const CSP =
@@ -16,16 +17,19 @@ export const CSP =
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** Text for HTML: characters XML/HTML forbid become visible markers (outputs/clean-text.ts), then escaped. */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+  return cleanText(String(value ?? '')).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
+
+const cleanStrings = (_k: string, v: unknown) => (typeof v === 'string' ? cleanText(v) : v);
 
 /**
  * JSON text safe inside `<script type="application/json">`: `<`, `>`, `&` and the JS line separators are
  * written as \u escapes, so no value can produce `</script`, `<!--` or `]]>`.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
+  return JSON.stringify(value, cleanStrings)
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')

@@ -11,7 +11,7 @@
  */
 import { pinyin } from 'pinyin-pro';
 import type { Db } from '../db/connection.js';
-import { maskIdsInText } from './mask.js';
+import { maskField, maskIdsInText } from './mask.js';
 import { TABLES, type CanonicalTableName } from '../schema/canonical-tables.js';
 
 export const EVIDENCE_CHUNK = 1000;
@@ -123,6 +123,7 @@ export interface EncodedLeads {
 
 export function encodeLeads(rows: LeadRow[], maskIds: boolean, format: 'columnar' | 'rows' = 'columnar'): EncodedLeads {
   const m = (s: string | null | undefined): string | null => (s == null ? null : maskIds ? maskIdsInText(s) : s);
+  const mf = (field: string, s: string | null | undefined): string | null => (s == null ? null : maskIds ? maskField(field, s) : s);
   const labels = { fields: fieldLabels(), tables: tableLabels() };
 
   if (format === 'rows') {
@@ -152,7 +153,7 @@ export function encodeLeads(rows: LeadRow[], maskIds: boolean, format: 'columnar
             table: fieldText(e.table),
             source_file: m(fieldText(e.source_file)),
             source_row: e.source_row,
-            fields: Object.fromEntries(Object.entries((e.fields as Record<string, unknown>) ?? {}).map(([k, v]) => [k, m(fieldText(v))])),
+            fields: Object.fromEntries(Object.entries((e.fields as Record<string, unknown>) ?? {}).map(([k, v]) => [k, mf(k, fieldText(v))])),
           })),
         })),
       },
@@ -222,7 +223,7 @@ export function encodeLeads(rows: LeadRow[], maskIds: boolean, format: 'columnar
         evFile.id(m(fieldText(e.source_file))),
         Number.isFinite(row) ? row : fieldText(e.source_row),
         evKeys.id(JSON.stringify(keys)),
-        ...keys.map((k) => chunkStrings.id(m(fieldText(fields[k])))),
+        ...keys.map((k) => chunkStrings.id(mf(k, fieldText(fields[k])))),
       ];
     });
     cols.nev[i] = ev.length;

@@ -10,10 +10,17 @@
  *    as JSON text. A rule may return a `severity` column to mark variant findings (e.g. a medium heuristic).
  *  - SQL failures of a custom rule are the analyst's to fix (UserError naming the file); of a built-in rule,
  *    ours (InternalError).
+ *  - Rules run in the sandbox (db/sandbox.ts): runRules locks the instance itself when its caller has not, so no
+ *    code path runs rule SQL with file, network, extension or settings access. A rule reaching for a file is a
+ *    UserError of its own (`rule.sandbox`) naming the rule file.
+ *  - Each rule has a wall-clock limit (engine.rule_timeout): when it passes, the query is cancelled with
+ *    connection.interrupt() — DuckDB stops at its next check, the connection stays usable — and the run fails
+ *    with `rule.timeout` naming the rule file and the limit. An AbortSignal cancels the same way.
  */
 import { relative } from 'node:path';
 import { VARCHAR } from '@duckdb/node-api';
 import type { Db } from '../db/connection.js';
+import { enterSandbox } from '../db/sandbox.js';
 import { InternalError, UserError, diag } from '../errors.js';
 import type { RulesConfig } from '../config/types.js';
 import { CANONICAL_TABLE_NAMES, createTableSql } from '../schema/canonical-tables.js';
@@ -39,7 +46,19 @@ export interface RunRulesOptions {
   onRule?(id: string, i: number, n: number): void;
   /** rules the selection skipped: recorded in rule_runs with status 'skipped' */
   skipped?: SkippedRule[];
+  /** wall-clock limit per rule in seconds (default DEFAULT_RULE_TIMEOUT); the key named in messages */
+  timeoutSeconds?: number;
+  timeoutKey?: string;
+  /** cancels the running rule (connection.interrupt) and fails the run */
+  signal?: AbortSignal;
 }
+
+/**
+ * Default per-rule limit. The slowest built-in rule takes a few seconds on a county and well under a minute at
+ * bench scale 10 (≈ 1M people, 12M payouts); ten minutes leaves room for a slow machine and heavy custom rules
+ * while a runaway rule (a cross join) still ends the run the same hour.
+ */
+export const DEFAULT_RULE_TIMEOUT = 600;
 
 /** Path shown to users: relative to the project for built-ins, as given for custom rules. */
 export function ruleSourcePath(rule: RuleDefinition): string {
@@ -53,6 +72,15 @@ export async function ensureCanonicalTables(db: Db): Promise<void> {
 
 function ruleFailure(rule: RuleDefinition, engineMessage: string): Error {
   const msg = engineMessage.replace(/\s+$/, '');
+  if (/^Permission Error:|disabled by configuration|configuration has been locked|external extensions is disabled/i.test(msg)) {
+    // the sandbox refused a file/network/extension/settings access: never the data's fault, always the rule's
+    const zh = `规则 ${rule.id} 试图访问文件、网络、扩展或设置，已被沙箱拒绝：${msg}。规则只能查询本次运行数据库中的标准表。`;
+    const en = `Rule ${rule.id} tried to access files, the network, extensions or settings, which the rule sandbox refuses: ${msg}. Rules may only query the run database's tables.`;
+    if (rule.builtin) return new InternalError(`${en} (${ruleSourcePath(rule)})`);
+    return new UserError(
+      diag('rule.sandbox', zh, en, { file: rule.file }, '删除 read_csv、read_text、glob、COPY、ATTACH 等读写文件或设置的语句；需要的数据请作为流水线的数据源载入。Load extra data as a pipeline source instead.'),
+    );
+  }
   if (rule.builtin) {
     return new InternalError(`rule ${rule.id} failed: ${msg} (${ruleSourcePath(rule)})`);
   }
@@ -185,6 +213,46 @@ async function recordRun(db: Db, rule: RuleDefinition, s: RuleRunSummary): Promi
   }
 }
 
+function timeoutFailure(rule: RuleDefinition, seconds: number, key: string): Error {
+  const zh = `规则 ${rule.id} 运行超过 ${seconds} 秒的时限，已取消。若数据量确实很大，可在流水线 engine: 下调大 ${key.replace(/^engine\./, '')}；若是自定义规则，请检查是否有未加条件的连接（笛卡尔积）。`;
+  const en = `Rule ${rule.id} ran longer than its ${seconds} s limit and was cancelled. Raise ${key} in the pipeline if the data is really that large; in a custom rule, look for a join without a condition.`;
+  return new UserError(diag('rule.timeout', zh, en, { file: rule.builtin ? ruleSourcePath(rule) : rule.file, key }));
+}
+
+/**
+ * Runs f with the rule's time limit: a timer (or the abort signal) interrupts the connection; the interrupted
+ * query then fails, and that failure is reported as the timeout / cancellation, whatever DuckDB's wording.
+ */
+async function withTimeLimit<T>(db: Db, rule: RuleDefinition, opts: RunRulesOptions, f: () => Promise<T>): Promise<T> {
+  const seconds = opts.timeoutSeconds ?? DEFAULT_RULE_TIMEOUT;
+  let why: 'timeout' | 'abort' | null = null;
+  const stop = (w: 'timeout' | 'abort') => {
+    if (why) return;
+    why = w;
+    db.connection.interrupt();
+  };
+  if (opts.signal?.aborted) stop('abort');
+  const timer = seconds > 0 && Number.isFinite(seconds) ? setTimeout(() => stop('timeout'), seconds * 1000) : null;
+  const onAbort = () => stop('abort');
+  opts.signal?.addEventListener('abort', onAbort);
+  try {
+    const out = await f();
+    if (why === 'abort') throw cancelled(rule);
+    return out;
+  } catch (e) {
+    if (why === 'timeout') throw timeoutFailure(rule, seconds, opts.timeoutKey ?? 'engine.rule_timeout');
+    if (why === 'abort') throw cancelled(rule);
+    throw e;
+  } finally {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function cancelled(rule: RuleDefinition): Error {
+  return new UserError(diag('rule.cancelled', `规则 ${rule.id} 运行时被取消。`, `Rule ${rule.id} was cancelled while running.`, { file: rule.builtin ? ruleSourcePath(rule) : rule.file }));
+}
+
 /**
  * Runs `selected` (or a whole RuleSelection: its selected rules, and its skipped ones recorded as 'skipped').
  * Replaces the `findings` and `rule_runs` tables.
@@ -208,6 +276,7 @@ export async function runRules(
   if (problems.length) throw new UserError(problems);
 
   await ensureCanonicalTables(db);
+  await enterSandbox(db);
   await db.run(FINDINGS_DDL, undefined, 'create findings');
   await db.run(RULE_RUNS_DDL, undefined, 'create rule_runs');
 
@@ -217,8 +286,10 @@ export async function runRules(
     opts.onRule?.(rule.id, i, selected.length);
     const t0 = performance.now();
     const values = resolved.get(rule.id)!;
-    await materialize(db, rule, values);
-    const leads = await appendFindings(db, rule);
+    const leads = await withTimeLimit(db, rule, opts, async () => {
+      await materialize(db, rule, values);
+      return appendFindings(db, rule);
+    });
     const seconds = Math.round((performance.now() - t0) / 1000 * 1000) / 1000;
     const s: RuleRunSummary = {
       rule_id: rule.id,

@@ -110,6 +110,14 @@ describe('notebook content is escaped and the database is read-only', () => {
     expect(chartsOf(html)[0].spec.data.values).toEqual([{ x: '<svg onload=alert(1)>', id: '320922********1234', n: 1.5 }]);
   });
 
+  it('cannot read files: notebook SQL runs in the rule sandbox', async () => {
+    for (const q of ["select * from read_text('/etc/hostname')", "select * from read_csv('/etc/passwd')", "select * from glob('/root/*')"]) {
+      const e = await errorOf('```sql peek\n' + q + '\n```\n', 'peek.md');
+      expect(e.diagnostics[0].code).toBe('notebook.sql_error');
+      expect(e.message).toMatch(/disabled by configuration|Permission/);
+    }
+  });
+
   it('cannot change the database', async () => {
     const e = await errorOf('```sql wipe\ndelete from leads\n```\n', 'wipe.md');
     expect(e.diagnostics[0].code).toBe('notebook.sql_error');

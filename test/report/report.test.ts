@@ -18,8 +18,8 @@ describe('maskIdsInText', () => {
     expect(maskIdsInText('320922500315123')).toBe('320922*****5123');
     expect(maskIdsInText('a|320922195003151234|b')).toBe('a|320922********1234|b');
   });
-  it('leaves longer digit runs, decimals and short numbers alone', () => {
-    expect(maskIdsInText('6228480012345678901')).toBe('6228480012345678901'); // 19-digit bank account
+  it('masks bank-card numbers like IDs; leaves decimals and short numbers alone', () => {
+    expect(maskIdsInText('6228480012345678901')).toBe('622848*********8901'); // 19-digit bank account (issue 16)
     expect(maskIdsInText('0.029166666666666667')).toBe('0.029166666666666667');
     expect(maskIdsInText('金额 1234.56 元')).toBe('金额 1234.56 元');
   });

@@ -7,17 +7,18 @@ import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadPipeline } from '../../config/load-pipeline.js';
 import { Db, RUN_STORAGE_VERSION } from '../../db/connection.js';
+import { enterSandbox } from '../../db/sandbox.js';
 import { UsageError, userError, type DiagnosticLocation } from '../../errors.js';
 import { ingest, type IngestSummary } from '../../ingest/ingest.js';
 import { INGEST_OUTPUTS, RUN_OUTPUTS, withOutputFolder } from '../../outputs/folder.js';
 import { buildManifest, toolVersion, writeManifest, type ManifestRule } from '../../outputs/manifest.js';
-import { writeRejectsCsv } from '../../outputs/rejects-csv.js';
+import { rejectsCsvBodyPath, writeRejectsCsv } from '../../outputs/rejects-csv.js';
 import { createProgress, type Progress } from '../progress.js';
 import type { RunCliOptions } from '../main.js';
 import type { PipelineConfig } from '../../config/types.js';
 import { EXIT } from '../exit.js';
 import { assembleLeads } from '../../leads/index.js';
-import { writeLeadsCsv } from '../../outputs/leads-csv.js';
+import { leadsCsvBodyPath, writeLeadsCsv } from '../../outputs/leads-csv.js';
 import { writeLeadsXlsx } from '../../outputs/leads-xlsx.js';
 import { buildReport } from '../../report/build-report.js';
 import { buildFinanceAnalytics } from '../../analytics/finance.js';
@@ -94,7 +95,7 @@ export async function runPipeline(
   const catalog = withRules ? loadCatalog(config.rules.custom) : [];
   const selection = withRules ? selectRules(catalog, config.rules, presentTables, { file: config.file }) : undefined;
   // custom rules run once on empty tables, so a broken rule is reported before any data is read
-  if (selection) await preflightRules(selection.selected, config.rules);
+  if (selection) await preflightRules(selection.selected, config.rules, { timeoutSeconds: config.engine.rule_timeout });
 
   return withOutputFolder(
     config.output,
@@ -135,6 +136,9 @@ async function runStages(c: StageContext, staging: string): Promise<RunResult> {
       storageVersion: RUN_STORAGE_VERSION,
     });
     const summary = await time('ingest', () => ingest(db!, config, progress));
+    // From here on DuckDB touches no file but its own: rule SQL runs in the sandbox (db/sandbox.ts); the only
+    // paths left open are the two COPY bodies the run writes itself (leads.csv, rejects.csv).
+    await enterSandbox(db, { allowedPaths: [leadsCsvBodyPath(join(staging, 'leads.csv')), rejectsCsvBodyPath(join(staging, 'rejects.csv'))] });
 
     let manifestRules: ManifestRule[] = [];
     let leads = 0;
@@ -142,6 +146,7 @@ async function runStages(c: StageContext, staging: string): Promise<RunResult> {
       for (const s of selection.skipped) progress.info(`规则跳过/rule skipped  ${s.rule.id}：${s.reason_zh}`);
       const runs = await time('rules', () =>
         runRules(db!, selection, config.rules, {
+          timeoutSeconds: config.engine.rule_timeout,
           onRule: (id: string, i: number, n: number) => progress.info(`规则/rule ${i + 1}/${n}  ${id}`),
         }),
       );

@@ -22,6 +22,7 @@ import { badEncoding, emptyFile } from './diagnostics.js';
 import { throttle } from './progress.js';
 import { createStage, colsStruct, fieldNames, makeTempDir, NormalizedCsvWriter, readNormalized, removeQuietly } from './stage.js';
 import type { LoadOptions, OpenedSource } from './types.js';
+import { DEFAULT_LIMITS, type ReaderLimits } from './limits.js';
 
 const PREVIEW_HEAD = 256 * 1024;
 const QUOTE = 0x22;
@@ -45,6 +46,8 @@ export class CsvSource implements OpenedSource {
   /** how the last load() ran (for tests and logs) */
   lastLoad: CsvLoadStats | null = null;
   private tmpDir: string | null = null;
+  /** bounds on hostile files (limits.ts) */
+  limits: ReaderLimits = DEFAULT_LIMITS;
 
   constructor(
     readonly spec: SourceSpec,
@@ -55,13 +58,15 @@ export class CsvSource implements OpenedSource {
     this.delimiter = delimiter;
   }
 
-  static async open(spec: SourceSpec): Promise<CsvSource> {
+  static async open(spec: SourceSpec, limits: ReaderLimits = DEFAULT_LIMITS): Promise<CsvSource> {
     const choice = chooseEncoding(spec.path, spec.encoding, spec.displayPath);
     const size = fs.statSync(spec.path).size;
     const head = readHead(spec.path, PREVIEW_HEAD);
     const text = headText(head, head.length >= size, choice.encoding);
     const delimiter = sniffDelimiter(text, spec.path);
-    return new CsvSource(spec, choice.encoding, delimiter);
+    const src = new CsvSource(spec, choice.encoding, delimiter);
+    src.limits = limits;
+    return src;
   }
 
   async preview(n: number): Promise<string[][]> {
@@ -98,6 +103,7 @@ export class CsvSource implements OpenedSource {
       // part is transcoded. The read is kept only if the scan confirms the guessed width, line ending and quoting.
       let speculative: Promise<RawRead | null> | null = null;
       const guess = this.guessShape(Math.max(opts.ncols, 1));
+      guess.width = Math.min(guess.width, Math.max(this.limits.maxColumns, opts.ncols, 1));
       if (this.encoding === 'gb18030') {
         ({ files, scan, speculative } = await this.transcode(db, opts, delim, guess, progress));
       } else {
@@ -134,9 +140,13 @@ export class CsvSource implements OpenedSource {
         if (!raw) {
           // the speculative read failed or guessed wrong: the width now has to come from a counting scan
           if (!scan.fieldsCounted) scan.maxFields = Math.max(scan.maxFields, await countMaxFields(files, delim));
-          raw = await this.readRaw(db, opts.stageTable, files, Math.max(scan.maxFields, opts.ncols, 1), newlineOf(scan), !scan.multiline, scan.maxRecordBytes).catch(
-            () => null,
-          );
+          // a row far wider than the header (220,000 fields on one line) must not become a table that wide: the
+          // JS loader keeps only the header's columns and rejects the row with its raw text
+          if (Math.max(scan.maxFields, opts.ncols) <= this.limits.maxColumns) {
+            raw = await this.readRaw(db, opts.stageTable, files, Math.max(scan.maxFields, opts.ncols, 1), newlineOf(scan), !scan.multiline, scan.maxRecordBytes).catch(
+              () => null,
+            );
+          }
         }
         const ok = raw ? await this.finishDuckdb(db, raw, scan, opts) : false;
         if (ok) {
@@ -349,6 +359,7 @@ export class CsvSource implements OpenedSource {
     let records = 0;
     let bytes = 0;
     let carry: Buffer | null = null;
+    let waitFor = 0;
     let first = true;
     const emit = async (buf: Buffer, final: boolean): Promise<number> => {
       let pos = 0;
@@ -375,7 +386,8 @@ export class CsvSource implements OpenedSource {
             }
           }
         }
-        const w = writer.write(records, error, raw, tok.fields);
+        // only the header's columns are kept: the cells past them are either empty or the row is rejected above
+        const w = writer.write(records, error, raw, tok.fields.length > ncols ? tok.fields.slice(0, ncols) : tok.fields);
         if (w) await w;
       }
       return pos;
@@ -388,8 +400,15 @@ export class CsvSource implements OpenedSource {
         if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
       }
       const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+      // a record longer than a chunk (one line of a million fields) is re-tokenized only each time the buffer
+      // has doubled, not on every chunk: linear, not quadratic, in the record's length
+      if (waitFor && buf.length < waitFor) {
+        carry = buf;
+        continue;
+      }
       const pos = await emit(buf, false);
       carry = pos < buf.length ? Buffer.from(buf.subarray(pos)) : null;
+      waitFor = carry && carry.length > 1 << 20 ? carry.length * 2 : 0;
       progress.tick(records, bytes);
     }
     if (carry) await emit(carry, true);

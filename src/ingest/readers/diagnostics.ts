@@ -58,13 +58,14 @@ export function badWorkbook(file: string, code: 'ingest.bad_xlsx' | 'ingest.bad_
   );
 }
 
-export function fileTooLarge(file: string, limitMb: number): UserError {
+export function fileTooLarge(file: string, limitMb: number, key = 'engine.max_xls_mb'): UserError {
+  const html = key === 'engine.max_html_xls_mb';
   return new UserError(
     diag(
       'ingest.file_too_large',
-      `xls 文件 ${file} 超过 ${limitMb} MB，旧格式读取器不处理这么大的文件。请用 Excel 或 WPS 另存为 xlsx 或 CSV 后再运行。`,
-      `The .xls file ${file} is larger than ${limitMb} MB, the limit of the legacy reader. Save it as .xlsx or CSV and run again.`,
-      { file },
+      `${html ? '以网页（HTML/XML）格式保存的 ' : ''}xls 文件 ${file} 超过 ${limitMb} MB（${key}），旧格式读取器不处理这么大的文件。请用 Excel 或 WPS 打开后另存为 xlsx 或 CSV 再运行；确需直接读取，可在流水线 engine: 下调大 ${key.replace('engine.', '')}。`,
+      `The ${html ? 'HTML/XML-based ' : ''}.xls file ${file} is larger than ${limitMb} MB (${key}), the limit of the legacy reader. Save it as .xlsx or CSV in Excel/WPS and run again, or raise ${key}.`,
+      { file, key },
     ),
   );
 }

@@ -8,8 +8,10 @@ import type { SourceSpec } from '../../config/types.js';
 import { CsvSource } from './csv.js';
 import { emptyFile, fileNotFound } from './diagnostics.js';
 import type { OpenedSource, SourceFormat } from './types.js';
+import { DEFAULT_LIMITS, type ReaderLimits } from './limits.js';
 
 export type { OpenedSource, LoadOptions, SourceFormat } from './types.js';
+export { DEFAULT_LIMITS, limitsFromEngine, type ReaderLimits } from './limits.js';
 
 export function formatFromExtension(file: string): SourceFormat | null {
   const m = /\.([A-Za-z0-9]+)$/.exec(file);
@@ -38,7 +40,8 @@ function looksLikeMarkup(head: Buffer): boolean {
   return /^\s*</.test(s);
 }
 
-export async function openSource(spec: SourceSpec): Promise<OpenedSource> {
+/** limits: bounds on hostile files (limits.ts; the pipeline's engine: block), DEFAULT_LIMITS when not given */
+export async function openSource(spec: SourceSpec, limits: ReaderLimits = DEFAULT_LIMITS): Promise<OpenedSource> {
   let st: fs.Stats;
   try {
     st = fs.statSync(spec.path);
@@ -64,21 +67,21 @@ export async function openSource(spec: SourceSpec): Promise<OpenedSource> {
   }
   switch (format) {
     case 'csv':
-      return CsvSource.open(spec);
+      return CsvSource.open(spec, limits);
     default:
-      return openOther(format, spec);
+      return openOther(format, spec, limits);
   }
 }
 
-async function openOther(format: SourceFormat, spec: SourceSpec): Promise<OpenedSource> {
+async function openOther(format: SourceFormat, spec: SourceSpec, limits: ReaderLimits): Promise<OpenedSource> {
   switch (format) {
     case 'xlsx': {
       const { XlsxSource } = await import('./xlsx.js');
-      return XlsxSource.open(spec);
+      return XlsxSource.open(spec, limits);
     }
     case 'xls': {
       const { XlsSource } = await import('./xls.js');
-      return XlsSource.open(spec);
+      return XlsSource.open(spec, limits);
     }
     case 'parquet': {
       const { ParquetSource } = await import('./parquet.js');
@@ -89,6 +92,6 @@ async function openOther(format: SourceFormat, spec: SourceSpec): Promise<Opened
       return ArrowSource.open(spec);
     }
     default:
-      return CsvSource.open(spec);
+      return CsvSource.open(spec, limits);
   }
 }

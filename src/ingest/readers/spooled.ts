@@ -11,6 +11,7 @@ import { fillMerges, type MergeRange } from './cell-format.js';
 import { throttle } from './progress.js';
 import { createStage, makeTempDir, NormalizedCsvWriter, readNormalized, removeQuietly } from './stage.js';
 import type { LoadOptions, OpenedSource, SourceFormat } from './types.js';
+import { DEFAULT_LIMITS, type ReaderLimits } from './limits.js';
 
 export const HEAD_CACHE = 1000;
 
@@ -21,11 +22,17 @@ export class RowSpool {
   constructor(
     private writer: NormalizedCsvWriter,
     private tick: (rows: number) => void,
+    /** cells past maxColumns are never stored: such a row is `tooManyCode` with its cells as raw text */
+    private maxColumns = DEFAULT_LIMITS.maxColumns,
+    private tooManyCode = 'too_many_fields',
   ) {}
 
-  /** rowNo: 1-based physical row, strictly increasing. Returns a promise only under write backpressure. */
-  row(rowNo: number, cells: string[], keepEmpty = false): Promise<void> | void {
-    let any = keepEmpty;
+  /**
+   * rowNo: 1-based physical row, strictly increasing. `overflow`: texts of cells beyond maxColumns the reader did
+   * not place in `cells`. Returns a promise only under write backpressure.
+   */
+  row(rowNo: number, cells: string[], keepEmpty = false, overflow: string[] | null = null): Promise<void> | void {
+    let any = keepEmpty || !!overflow?.length;
     for (let i = 0; i < cells.length; i++) {
       if (cells[i]) {
         any = true;
@@ -33,14 +40,25 @@ export class RowSpool {
       }
     }
     if (!any) return;
+    let error: string | null = null;
+    let raw: string | null = null;
+    if (overflow?.length || cells.length > this.maxColumns) {
+      const extra = cells.slice(this.maxColumns).filter((c) => c);
+      if (extra.length || overflow?.length) {
+        error = this.tooManyCode;
+        raw = [...cells.slice(0, this.maxColumns), ...extra, ...(overflow ?? [])].join('\t').replace(/\t+$/, '');
+      }
+      cells = cells.slice(0, this.maxColumns);
+    }
     let wait: Promise<void> | undefined;
     for (let r = this.lastRow + 1; r < rowNo; r++) {
       if (r <= HEAD_CACHE) this.head[r - 1] = [];
       const w = this.writer.write(r, null, null, []);
       if (w) wait = wait ? wait.then(() => w) : w;
     }
-    if (rowNo <= HEAD_CACHE) this.head[rowNo - 1] = cells;
-    const w = this.writer.write(rowNo, null, null, cells);
+    // the preview shows one cell past the limit, so a header wider than max_columns is seen as such (ingest)
+    if (rowNo <= HEAD_CACHE) this.head[rowNo - 1] = error === this.tooManyCode ? [...cells, '…'] : cells;
+    const w = this.writer.write(rowNo, error, raw, cells);
     if (w) wait = wait ? wait.then(() => w) : w;
     this.lastRow = rowNo;
     this.tick(rowNo);
@@ -57,6 +75,8 @@ export abstract class SpooledSource implements OpenedSource {
   encoding: string | null = null;
   sheet: string | null = null;
   protected abstract readonly errorPrefix: string;
+  /** bounds on hostile files (limits.ts); readers set them from the pipeline's engine: block */
+  protected limits: ReaderLimits = DEFAULT_LIMITS;
   private tmpDir: string | null = null;
   private state: { file: string; width: number; maxLine: number; rowsRead: number; head: string[][]; merges: MergeRange[] } | null = null;
   private pending: Promise<void> | null = null;
@@ -74,7 +94,7 @@ export abstract class SpooledSource implements OpenedSource {
         const file = path.join(this.tmpDir, 'rows.csv');
         const writer = new NormalizedCsvWriter(file);
         const progress = throttle(onProgress);
-        const sp = new RowSpool(writer, (r) => progress.tick(r, 0));
+        const sp = new RowSpool(writer, (r) => progress.tick(r, 0), this.limits.maxColumns, `${this.errorPrefix}.too_many_fields`);
         let res: SpoolResult;
         try {
           res = await this.spool(sp);

@@ -14,7 +14,7 @@
  *    the child and cannot reach the main process; the parent parses the JSON and turns every cell into a string
  *    itself. The child runs with --frozen-intrinsics (Object.prototype cannot be polluted even inside it) and
  *    --disallow-code-generation-from-strings. A wall-clock timeout kills the child (ReDoS), a heap cap bounds memory, and files above
- *    XLS_MAX_BYTES are refused (BIFF8 holds at most 65,536 rows, so real .xls exports are small).
+ *    engine.max_xls_mb (default 100 MB) are refused (BIFF8 holds at most 65,536 rows, so real .xls exports are small).
  * HTML-disguised .xls is decoded in the child as UTF-8 when valid, else by its <meta charset>, else GB18030, and
  * read with raw:true so ID numbers stay text. Tab-separated text saved as ".xls" goes to the CSV reader instead.
  */
@@ -29,12 +29,12 @@ import { badWorkbook, emptyFile, fileTooLarge, sheetNotFound } from './diagnosti
 import { RowSpool, SpooledSource, type SpoolResult } from './spooled.js';
 import { makeTempDir, removeQuietly } from './stage.js';
 import { trackChild } from '../../lifecycle.js';
+import { DEFAULT_LIMITS, type ReaderLimits } from './limits.js';
 
-export const XLS_MAX_BYTES = 100 * 1024 * 1024;
 export const XLS_TIMEOUT_MS = 120_000;
 const WORKER = fileURLToPath(new URL('./xls-worker.cjs', import.meta.url));
 /** heap cap; built-in prototypes frozen (a prototype-pollution write fails instead of spreading); no eval */
-const WORKER_FLAGS = ['--max-old-space-size=3072', '--frozen-intrinsics', '--disallow-code-generation-from-strings', '--no-warnings'];
+const WORKER_FLAGS = ['--max-old-space-size=2048', '--frozen-intrinsics', '--disallow-code-generation-from-strings', '--no-warnings'];
 
 type WorkerCell = null | string | number | boolean | { d: number } | { e: string } | { iso: string };
 interface WorkerResult {
@@ -118,9 +118,18 @@ export class XlsSource extends SpooledSource {
     this.encoding = null;
   }
 
-  static async open(spec: SourceSpec): Promise<XlsSource> {
+  static async open(spec: SourceSpec, limits: ReaderLimits = DEFAULT_LIMITS): Promise<XlsSource> {
     const size = fs.statSync(spec.path).size;
-    if (size > XLS_MAX_BYTES) throw fileTooLarge(spec.displayPath, XLS_MAX_BYTES / 1024 / 1024);
+    const head = Buffer.alloc(8);
+    const fd = fs.openSync(spec.path, 'r');
+    try {
+      fs.readSync(fd, head, 0, 8, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const ole = head.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+    const limit = ole ? limits.maxXlsBytes : limits.maxHtmlXlsBytes;
+    if (size > limit) throw fileTooLarge(spec.displayPath, Math.round(limit / 1024 / 1024), ole ? 'engine.max_xls_mb' : 'engine.max_html_xls_mb');
     let r: WorkerResult;
     try {
       r = await runXlsWorker(spec.path, spec.sheet);
@@ -132,7 +141,9 @@ export class XlsSource extends SpooledSource {
       throw badWorkbook(spec.displayPath, 'ingest.bad_xls', String(r.message ?? 'unreadable'));
     }
     if (!Array.isArray(r.rows)) throw badWorkbook(spec.displayPath, 'ingest.bad_xls', 'no rows');
-    return new XlsSource(spec, r);
+    const src = new XlsSource(spec, r);
+    src.limits = limits;
+    return src;
   }
 
   protected emptyError(): Error {

@@ -1,75 +1,27 @@
 /**
- * XLSX reader: exceljs streaming WorkbookReader (memory does not grow with the file; sharedStrings and styles
- * cached so date formats are recognised). The sheet list comes from workbook.xml read through the zip directory
- * first, so a wrong sheet name or a truncated file fails at open with a clear message. exceljs's streaming reader
- * ignores <mergeCell>, so the sheet XML is tapped on its way into the SAX parser to collect merged ranges.
+ * XLSX reader. The package is read the way OOXML defines it (xlsx-package.ts): relationships from `_rels/.rels`
+ * and the workbook's rels part, absolute or relative targets, sheet names and order from workbook.xml — so a
+ * workbook written by openpyxl, pandas, SheetJS, WPS or the .NET SDK loads the tab that was asked for. Each part is
+ * inflated as a stream under the engine's size and ratio limits (zip bombs stop at once), and the sheet XML is
+ * parsed by saxes into rows (xlsx-sheet.ts) that are spooled to a temp CSV (spooled.ts): memory does not grow with
+ * the sheet. Rows and cells without `r`, prefixed element names and merged ranges are handled there.
  */
-import ExcelJS from 'exceljs';
 import type { SourceSpec } from '../../config/types.js';
-import { decodeRange, exceljsValueText, type MergeRange } from './cell-format.js';
+import { isDateFormat, type MergeRange } from './cell-format.js';
 import { badWorkbook, emptyFile, sheetNotFound } from './diagnostics.js';
+import { DEFAULT_LIMITS, type ReaderLimits } from './limits.js';
 import { RowSpool, SpooledSource, type SpoolResult } from './spooled.js';
-import { readZipDirectory, readZipEntry, type ZipEntry } from './zip.js';
+import { openXlsxPackage, readStyles, type WorkbookSheet, type XlsxPackage } from './xlsx-package.js';
+import { readSharedStrings, readSheetRows } from './xlsx-sheet.js';
+import { xlsxPartTooLarge } from './xlsx-diagnostics.js';
+import { ZipLimitError } from './zip.js';
 
-function xmlDecode(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&amp;/g, '&');
-}
+export type { WorkbookSheet } from './xlsx-package.js';
 
-function attrs(tag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of tag.matchAll(/([\w:.-]+)\s*=\s*"([^"]*)"/g)) out[m[1]] = xmlDecode(m[2]);
-  return out;
-}
-
-export interface WorkbookSheet {
-  name: string;
-  path: string | null;
-  hidden: boolean;
-}
-
-export function listXlsxSheets(file: string, displayPath: string): { sheets: WorkbookSheet[]; date1904: boolean } {
-  let entries: Map<string, ZipEntry>;
-  try {
-    entries = readZipDirectory(file);
-  } catch (e) {
-    throw badWorkbook(displayPath, 'ingest.bad_xlsx', (e as Error).message);
-  }
-  const wb = entries.get('xl/workbook.xml');
-  if (!wb) throw badWorkbook(displayPath, 'ingest.bad_xlsx', 'no xl/workbook.xml');
-  let xml: string;
-  let rels = '';
-  try {
-    xml = readZipEntry(file, wb).toString('utf8');
-    const r = entries.get('xl/_rels/workbook.xml.rels');
-    if (r) rels = readZipEntry(file, r).toString('utf8');
-  } catch (e) {
-    throw badWorkbook(displayPath, 'ingest.bad_xlsx', (e as Error).message);
-  }
-  const targets = new Map<string, string>();
-  for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
-    const a = attrs(m[0]);
-    if (a.Id && a.Target) targets.set(a.Id, a.Target.replace(/^\/?xl\//, '').replace(/^\//, ''));
-  }
-  const sheets: WorkbookSheet[] = [];
-  for (const m of xml.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
-    const a = attrs(m[0]);
-    const rid = Object.entries(a).find(([k]) => k === 'r:id' || /:id$/.test(k))?.[1];
-    const target = rid ? targets.get(rid) : undefined;
-    sheets.push({ name: a.name ?? '', path: target ? 'xl/' + target : null, hidden: a.state === 'hidden' || a.state === 'veryHidden' });
-  }
-  const date1904 = /<(?:\w+:)?workbookPr\b[^>]*date1904\s*=\s*"(1|true)"/.test(xml);
-  if (!sheets.length) throw badWorkbook(displayPath, 'ingest.bad_xlsx', 'the workbook has no sheets');
-  for (const s of sheets) {
-    if (s.path && !entries.has(s.path)) throw badWorkbook(displayPath, 'ingest.bad_xlsx', `missing part ${s.path}`);
-  }
-  return { sheets, date1904 };
+/** The workbook's tabs in order, with their names from workbook.xml (and whether each is hidden). */
+export function listXlsxSheets(file: string, displayPath: string, limits: ReaderLimits = DEFAULT_LIMITS): { sheets: WorkbookSheet[]; date1904: boolean } {
+  const pkg = openXlsxPackage(file, displayPath, limits);
+  return { sheets: pkg.sheets, date1904: pkg.date1904 };
 }
 
 /** Resolve spec.sheet (name or 1-based index; default first) against the workbook's sheet list. */
@@ -91,90 +43,31 @@ export function pickSheet(names: string[], wanted: string | number | undefined, 
   throw sheetNotFound(displayPath, wanted, names);
 }
 
-/**
- * Decode the sheet XML as a UTF-8 stream and collect <mergeCell ref="…"/> ranges on the way. exceljs decodes each
- * chunk on its own (utils/parse-sax.js → bufferToString), which garbles a Chinese character cut by a chunk
- * boundary ("2021年12月26日" → "2021年12月26��"); handing it already-decoded strings avoids that.
- */
-async function* decodeAndTapMerges(it: AsyncIterable<Buffer | string>, merges: MergeRange[]): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
-  let tail = '';
-  const scan = (text: string) => {
-    const t = tail + text;
-    if (t.indexOf('<mergeCell') !== -1) {
-      let last = 0;
-      for (const m of t.matchAll(/<mergeCell\s+ref="([^"]+)"\s*\/?>/g)) {
-        const r = decodeRange(m[1]);
-        if (r) merges.push(r);
-        last = (m.index ?? 0) + m[0].length;
-      }
-      tail = t.slice(Math.max(last, t.length - 64));
-    } else {
-      tail = t.slice(-64);
-    }
-  };
-  for await (const chunk of it) {
-    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (text) {
-      scan(text);
-      yield text;
-    }
-  }
-  const rest = decoder.decode();
-  if (rest) {
-    scan(rest);
-    yield rest;
-  }
-}
-
-/** Same fix for the workbook parts exceljs reads from zip entries (shared strings, styles, workbook, rels). */
-function decodeEntriesAsUtf8(reader: object): void {
-  const r = reader as Record<string, unknown>;
-  for (const m of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseStyles']) {
-    const orig = r[m];
-    if (typeof orig !== 'function') continue;
-    r[m] = function (this: unknown, entry: { setEncoding?: (e: string) => void }, ...rest: unknown[]) {
-      if (entry && typeof entry.setEncoding === 'function') entry.setEncoding('utf8');
-      return (orig as (...a: unknown[]) => unknown).call(this, entry, ...rest);
-    };
-  }
-}
-
-/**
- * A worksheet we do not read. When the sheet precedes sharedStrings in the zip, exceljs has spooled it to a temp
- * file and hands us a file stream that it unlinks as soon as we move on; left alone, that stream's pending open
- * fails with ENOENT as an uncaught error. Destroying it (errors after destroy are dropped) closes it cleanly.
- */
-function discardSheet(it: unknown): void {
-  const s = it as { on?: (e: string, f: () => void) => void; destroy?: () => void } | null;
-  if (s && typeof s.destroy === 'function') {
-    s.on?.('error', () => {});
-    s.destroy();
-  }
-}
-
 export class XlsxSource extends SpooledSource {
   readonly format = 'xlsx' as const;
   protected readonly errorPrefix = 'xlsx';
 
   private constructor(
     readonly spec: SourceSpec,
-    sheet: string,
-    private date1904: boolean,
+    private pkg: XlsxPackage,
+    private part: WorkbookSheet,
+    limits: ReaderLimits,
   ) {
     super();
-    this.sheet = sheet;
+    this.sheet = part.name;
+    this.limits = limits;
   }
 
-  static async open(spec: SourceSpec): Promise<XlsxSource> {
-    const { sheets, date1904 } = listXlsxSheets(spec.path, spec.displayPath);
+  static async open(spec: SourceSpec, limits: ReaderLimits = DEFAULT_LIMITS): Promise<XlsxSource> {
+    const pkg = openXlsxPackage(spec.path, spec.displayPath, limits);
+    const sheets = pkg.sheets;
     const i = pickSheet(
       sheets.map((s) => s.name),
       spec.sheet,
       spec.displayPath,
       sheets.map((s) => s.hidden),
     );
-    return new XlsxSource(spec, sheets[i].name, date1904);
+    return new XlsxSource(spec, pkg, sheets[i], limits);
   }
 
   protected emptyError(): Error {
@@ -182,48 +75,22 @@ export class XlsxSource extends SpooledSource {
   }
 
   protected async spool(spool: RowSpool): Promise<SpoolResult> {
-    const merges: MergeRange[] = [];
-    const date1904 = this.date1904;
-    let found = false;
+    const part = this.part;
+    if (!part.path) throw badWorkbook(this.spec.displayPath, 'ingest.bad_xlsx', `sheet "${part.name}" has no worksheet part`);
+    // a chart sheet (or dialog sheet) is a tab without cells
+    if (part.kind && part.kind !== 'worksheet') return { merges: [] };
+    let merges: MergeRange[];
     try {
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(this.spec.path, {
-        sharedStrings: 'cache',
-        styles: 'cache',
-        hyperlinks: 'ignore',
-        worksheets: 'emit',
-        entries: 'ignore',
-      });
-      decodeEntriesAsUtf8(reader);
-      for await (const ws of reader as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
-        const w = ws as unknown as { name: string; iterator: AsyncIterable<Buffer | string> } & AsyncIterable<ExcelJS.Row>;
-        if (found || w.name !== this.sheet) {
-          discardSheet(w.iterator);
-          continue;
-        }
-        found = true;
-        w.iterator = decodeAndTapMerges(w.iterator, merges);
-        for await (const row of w) {
-          const vals = row.values as unknown[];
-          const cells: string[] = new Array(Math.max(vals.length - 1, 0));
-          for (let c = 1; c < vals.length; c++) {
-            const v = vals[c];
-            if (v == null) {
-              cells[c - 1] = '';
-            } else if (typeof v === 'object' && !(v instanceof Date) && ('result' in (v as object) || 'formula' in (v as object) || 'sharedFormula' in (v as object))) {
-              cells[c - 1] = exceljsValueText(v, row.getCell(c).numFmt, date1904);
-            } else {
-              cells[c - 1] = exceljsValueText(v, undefined, date1904);
-            }
-          }
-          const wait = spool.row(row.number, cells);
-          if (wait) await wait;
-        }
-      }
+      const sst = await readSharedStrings(this.pkg, this.limits);
+      const dateStyles = readStyles(this.pkg, this.limits, isDateFormat);
+      ({ merges } = await readSheetRows(this.pkg, part.path, { limits: this.limits, sst, dateStyles }, {
+        row: (rowNo, cells, overflow) => spool.row(rowNo, cells, false, overflow),
+      }));
     } catch (e) {
       if ((e as { diagnostics?: unknown }).diagnostics) throw e;
+      if (e instanceof ZipLimitError) throw xlsxPartTooLarge(this.spec.displayPath, e.entry, e, this.limits);
       throw badWorkbook(this.spec.displayPath, 'ingest.bad_xlsx', (e as Error).message);
     }
-    if (!found) throw badWorkbook(this.spec.displayPath, 'ingest.bad_xlsx', `sheet "${this.sheet}" has no readable worksheet part`);
     return { merges };
   }
 }

@@ -99,3 +99,104 @@ export function readZipEntry(file: string, entry: ZipEntry): Buffer {
     fs.closeSync(fd);
   }
 }
+
+/** An entry inflated past a limit (zip bomb or oversize part): the caller turns it into a user message. */
+export class ZipLimitError extends ZipError {
+  constructor(
+    readonly entry: string,
+    readonly kind: 'size' | 'ratio',
+    readonly limit: number,
+    readonly produced: number,
+  ) {
+    super(`${entry}: ${kind === 'size' ? `inflates to more than ${limit} bytes` : `inflates more than ${limit}:1 (zip bomb?)`}`);
+  }
+}
+
+export interface InflateLimits {
+  /** most bytes the entry may inflate to */
+  maxBytes: number;
+  /** most uncompressed/compressed ratio, checked once graceBytes have been produced */
+  maxRatio: number;
+  graceBytes: number;
+}
+
+function dataStart(fd: number, entry: ZipEntry): number {
+  const lh = Buffer.alloc(30);
+  fs.readSync(fd, lh, 0, 30, entry.offset);
+  if (lh.readUInt32LE(0) !== 0x04034b50) throw new ZipError(`bad local header for ${entry.name}`);
+  return entry.offset + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
+}
+
+function checkInflated(entry: ZipEntry, produced: number, lim: InflateLimits): void {
+  if (produced > lim.maxBytes) throw new ZipLimitError(entry.name, 'size', lim.maxBytes, produced);
+  if (produced > lim.graceBytes && produced > lim.maxRatio * Math.max(entry.compressedSize, 1)) throw new ZipLimitError(entry.name, 'ratio', lim.maxRatio, produced);
+}
+
+/** A whole (small) entry, inflated under the limits: the output stops growing at the first limit passed. */
+export function readZipEntryLimited(file: string, entry: ZipEntry, lim: InflateLimits): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const start = dataStart(fd, entry);
+    const data = Buffer.alloc(entry.compressedSize);
+    fs.readSync(fd, data, 0, data.length, start);
+    if (entry.method === 0) {
+      checkInflated(entry, data.length, lim);
+      return data;
+    }
+    if (entry.method !== 8) throw new ZipError(`unsupported compression method ${entry.method} for ${entry.name}`);
+    // cap the output at what either limit allows, plus one byte to tell "exactly at" from "past"
+    const cap = Math.min(lim.maxBytes, Math.max(lim.graceBytes, lim.maxRatio * Math.max(entry.compressedSize, 1))) + 1;
+    let out: Buffer;
+    try {
+      out = zlib.inflateRawSync(data, { maxOutputLength: cap });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|maxOutputLength/i.test((e as Error).message)) {
+        // the cap was whichever limit is lower for this entry's compressed size
+        if (cap - 1 < lim.maxBytes) throw new ZipLimitError(entry.name, 'ratio', lim.maxRatio, cap);
+        throw new ZipLimitError(entry.name, 'size', lim.maxBytes, cap);
+      }
+      throw e;
+    }
+    checkInflated(entry, out.length, lim);
+    return out;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * An entry as a stream of inflated chunks, checked against the limits as it flows (the central directory's sizes
+ * may lie; the bytes actually produced count). Memory: one compressed and one inflated chunk at a time.
+ */
+export async function* streamZipEntry(file: string, entry: ZipEntry, lim: InflateLimits): AsyncGenerator<Buffer> {
+  const fd = fs.openSync(file, 'r');
+  let start: number;
+  try {
+    start = dataStart(fd, entry);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`unsupported compression method ${entry.method} for ${entry.name}`);
+  // the ratio is checked against the compressed bytes read so far (small reads keep that close to what the
+  // inflater consumed), so a bomb stops after about graceBytes of output, not after ratio × the entry's size
+  const raw = fs.createReadStream(file, { start, end: start + Math.max(entry.compressedSize, 1) - 1, highWaterMark: 64 << 10 });
+  if (entry.compressedSize === 0) {
+    raw.destroy();
+    return;
+  }
+  let consumed = 0;
+  raw.on('data', (b) => (consumed += b.length));
+  const src: NodeJS.ReadableStream = entry.method === 8 ? raw.pipe(zlib.createInflateRaw({ chunkSize: 1 << 18 })) : raw;
+  let produced = 0;
+  try {
+    for await (const chunk of src as AsyncIterable<Buffer>) {
+      produced += chunk.length;
+      if (produced > lim.maxBytes) throw new ZipLimitError(entry.name, 'size', lim.maxBytes, produced);
+      if (produced > lim.graceBytes && produced > lim.maxRatio * Math.max(consumed, 1)) throw new ZipLimitError(entry.name, 'ratio', lim.maxRatio, produced);
+      yield chunk;
+    }
+  } finally {
+    raw.destroy();
+    (src as unknown as { destroy?: () => void }).destroy?.();
+  }
+}
