@@ -20,11 +20,15 @@ import { writeLeadsXlsx } from '../../outputs/leads-xlsx.js';
 import { buildReport } from '../../report/build-report.js';
 import { buildFinanceAnalytics } from '../../analytics/finance.js';
 import { loadCatalog, preflightRules, runRules, selectRules } from '../../rules/index.js';
+import { checkBeforeRun, compareWithPrevious, writeFollowupCsv, type FollowupSummary } from '../../review/followup.js';
+import { recordOutputFile } from '../../review/guard.js';
+import { ensureReviewTables } from '../../review/model.js';
 
 export async function runCommand(pipelineFile: string, opts: RunCliOptions & { stage: 'run' | 'ingest' }): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet });
   const config = loadPipeline(pipelineFile);
   if (opts.out) config.output = resolve(opts.out);
+  if (opts.previous) config.previous = resolve(opts.previous);
   if (opts.threads != null && !(Number(opts.threads) >= 1)) throw new UsageError(`--threads must be a positive integer, got ${opts.threads}`);
   const result = await runPipeline(config, {
     stage: opts.stage,
@@ -35,6 +39,14 @@ export async function runCommand(pipelineFile: string, opts: RunCliOptions & { s
   // the accounting and the lead summary are the point of the command: stdout, even with --quiet
   printAccounting(result.ingest);
   if (opts.stage === 'run') printLeadSummary(result);
+  if (result.followup) {
+    const c = result.followup.counts;
+    process.stdout.write(
+      `\n回头看/follow-up (${relative(process.cwd(), config.previous ?? '') || config.previous}): ` +
+        ['整改不到位', '仍存在', '新发现', '已消失'].map((k) => `${k} ${c[k] ?? 0}`).join(' · ') +
+        `；带入核查状态/statuses carried: ${result.followup.carried}\n`,
+    );
+  }
   process.stderr.write(`${opts.quiet ? '' : '\n'}输出/output: ${relative(process.cwd(), config.output) || '.'}\n`);
   return EXIT.ok;
 }
@@ -51,6 +63,8 @@ export interface RunResult {
   leads: number;
   leadsBySeverity: Record<string, number>;
   outDir: string;
+  /** with --previous / previous: the 回头看 counts and the number of statuses carried forward */
+  followup?: FollowupSummary;
 }
 
 export async function runPipeline(
@@ -77,6 +91,9 @@ export async function runPipeline(
   // custom rules run once on empty tables, so a broken rule is reported before any data is read
   if (selection) await preflightRules(selection.selected, config.rules);
 
+  // never lose typed work: an earlier or replaced run's un-imported 核查 values stop the run before it reads data
+  await checkBeforeRun(config.output, withRules ? config.previous : undefined);
+
   const staging = createStaging(config.output);
   let db: Db | undefined;
   try {
@@ -89,6 +106,7 @@ export async function runPipeline(
     const summary = await time('ingest', () => ingest(db!, config, progress));
 
     let manifestRules: ManifestRule[] = [];
+    let followup: FollowupSummary | undefined;
     let leads = 0;
     if (withRules && selection) {
       for (const s of selection.skipped) progress.info(`规则跳过/rule skipped  ${s.rule.id}：${s.reason_zh}`);
@@ -108,6 +126,11 @@ export async function runPipeline(
         note: r.note ?? null,
       }));
       leads = (await time('leads', () => assembleLeads(db!, catalog))).leads;
+      await ensureReviewTables(db!);
+      if (config.previous) {
+        const prev = config.previous;
+        followup = await time('followup', () => compareWithPrevious(db!, prev));
+      }
       await time('analytics', () => buildFinanceAnalytics(db!));
     }
 
@@ -134,7 +157,9 @@ export async function runPipeline(
     let leadsBySeverity: Record<string, number> = {};
     if (withRules) {
       await time('leads.csv', () => writeLeadsCsv(db!, join(staging, 'leads.csv')));
-      await time('leads.xlsx', () => writeLeadsXlsx(db!, join(staging, 'leads.xlsx'), catalog));
+      await time('leads.xlsx', () => writeLeadsXlsx(db!, join(staging, 'leads.xlsx')));
+      await recordOutputFile(db!, 'leads.xlsx', join(staging, 'leads.xlsx'));
+      if (followup) await time('followup.csv', () => writeFollowupCsv(db!, join(staging, 'followup.csv')));
       await time('report.html', () => buildReport(db!, join(staging, 'report.html'), { title: config.report.title, maskIds: config.report.mask_ids }));
       leadsBySeverity = Object.fromEntries(
         (await db.all<{ s: string; n: string }>(`select severity as s, count(*) as n from leads group by all`)).map((x) => [x.s, Number(x.n)]),
@@ -148,7 +173,7 @@ export async function runPipeline(
     db = undefined;
     discardStaging(join(staging, 'duckdb.tmp'));
     commitStaging(staging, config.output);
-    return { ingest: summary, rules: manifestRules, leads, leadsBySeverity, outDir: config.output };
+    return { ingest: summary, rules: manifestRules, leads, leadsBySeverity, outDir: config.output, followup };
   } catch (e) {
     try {
       db?.close();
