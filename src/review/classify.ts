@@ -47,7 +47,7 @@ export async function classifyRows(db: Db, t: Tables, out: string): Promise<void
      q as (
        select p.*,
          coalesce(lid in ('线索编号', 'lead_id'), false) as is_header,
-         coalesce(st <> ${lit(DEFAULT_STATUS)}, false) or res is not null or rev is not null or reviewed_on is not null as content,
+         coalesce(st <> ${lit(DEFAULT_STATUS)}, false) or res is not null or rev is not null or p.reviewed_on is not null as content,
          k.lead_id is not null as known,
          c.status as cur_status, c.result as cur_result, c.reviewer as cur_reviewer, c.reviewed_on as cur_date
        from p

@@ -9,7 +9,7 @@ import type { SourceSpec } from '../../config/types.js';
 import { decodeRange, exceljsValueText, type MergeRange } from './cell-format.js';
 import { badWorkbook, emptyFile, sheetNotFound } from './diagnostics.js';
 import { RowSpool, SpooledSource, type SpoolResult } from './spooled.js';
-import { readZipDirectory, readZipEntry, type ZipEntry } from './zip.js';
+import { readZipDirectory, readZipEntry, zipEntryStream, type ZipEntry } from './zip.js';
 
 function xmlDecode(s: string): string {
   return s
@@ -140,17 +140,13 @@ function decodeEntriesAsUtf8(reader: object): void {
   }
 }
 
-/**
- * A worksheet we do not read. When the sheet precedes sharedStrings in the zip, exceljs has spooled it to a temp
- * file and hands us a file stream that it unlinks as soon as we move on; left alone, that stream's pending open
- * fails with ENOENT as an uncaught error. Destroying it (errors after destroy are dropped) closes it cleanly.
- */
-function discardSheet(it: unknown): void {
-  const s = it as { on?: (e: string, f: () => void) => void; destroy?: () => void } | null;
-  if (s && typeof s.destroy === 'function') {
-    s.on?.('error', () => {});
-    s.destroy();
-  }
+/** exceljs WorkbookReader internals we drive ourselves (see XlsxSource.spool). */
+interface ReaderInternals {
+  _parseRels(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseStyles(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncIterable<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Iterable<{ eventType: string; value: unknown }>;
 }
 
 export class XlsxSource extends SpooledSource {
@@ -160,6 +156,7 @@ export class XlsxSource extends SpooledSource {
   private constructor(
     readonly spec: SourceSpec,
     sheet: string,
+    private sheetPath: string | null,
     private date1904: boolean,
   ) {
     super();
@@ -174,7 +171,7 @@ export class XlsxSource extends SpooledSource {
       spec.displayPath,
       sheets.map((s) => s.hidden),
     );
-    return new XlsxSource(spec, sheets[i].name, date1904);
+    return new XlsxSource(spec, sheets[i].name, sheets[i].path, date1904);
   }
 
   protected emptyError(): Error {
@@ -186,7 +183,19 @@ export class XlsxSource extends SpooledSource {
     const date1904 = this.date1904;
     let found = false;
     try {
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(this.spec.path, {
+      // The zip parts are read through the central directory in the order exceljs needs them (rels, workbook,
+      // styles, shared strings, then only the wanted sheet), instead of letting exceljs stream the zip front to
+      // back: Excel and SheetJS put sharedStrings/workbook.xml after the sheets, exceljs then spools every sheet to a
+      // temp file, and its unzip loop was seen to stop early at random (the workbook part never read: "Cannot read
+      // properties of undefined (reading 'sheets')"), failing about half the reads of a SheetJS-written workbook.
+      const path = this.spec.path;
+      const entries = readZipDirectory(path);
+      if (!this.sheetPath || !entries.has(this.sheetPath)) throw new Error(`sheet "${this.sheet}" has no worksheet part`);
+      const part = (name: string) => {
+        const e = entries.get(name) ?? [...entries.values()].find((x) => x.name.toLowerCase() === name.toLowerCase());
+        return e ? zipEntryStream(path, e) : null;
+      };
+      const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
         sharedStrings: 'cache',
         styles: 'cache',
         hyperlinks: 'ignore',
@@ -194,12 +203,18 @@ export class XlsxSource extends SpooledSource {
         entries: 'ignore',
       });
       decodeEntriesAsUtf8(reader);
-      for await (const ws of reader as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
-        const w = ws as unknown as { name: string; iterator: AsyncIterable<Buffer | string> } & AsyncIterable<ExcelJS.Row>;
-        if (found || w.name !== this.sheet) {
-          discardSheet(w.iterator);
-          continue;
-        }
+      const r = reader as unknown as ReaderInternals;
+      const rels = part('xl/_rels/workbook.xml.rels');
+      if (rels) await r._parseRels(rels);
+      await r._parseWorkbook(part('xl/workbook.xml')!);
+      const styles = part('xl/styles.xml');
+      if (styles) await r._parseStyles(styles);
+      const strings = part('xl/sharedStrings.xml');
+      if (strings) for await (const _ of r._parseSharedStrings(strings)) void _;
+      const sheetNo = /sheet(\d+)\.xml$/i.exec(this.sheetPath)?.[1] ?? '1';
+      for (const ev of r._parseWorksheet(zipEntryStream(path, entries.get(this.sheetPath)!), sheetNo)) {
+        if (ev.eventType !== 'worksheet') continue;
+        const w = ev.value as { iterator: AsyncIterable<Buffer | string> } & AsyncIterable<ExcelJS.Row>;
         found = true;
         w.iterator = decodeAndTapMerges(w.iterator, merges);
         for await (const row of w) {

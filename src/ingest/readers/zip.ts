@@ -3,6 +3,7 @@
  * end-of-central-directory record) and to read small parts (workbook.xml, rels) without loading the whole file.
  */
 import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
 export interface ZipEntry {
@@ -98,4 +99,24 @@ export function readZipEntry(file: string, entry: ZipEntry): Buffer {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** A zip entry as a stream (inflated on the fly): for parts too big to hold in memory, e.g. a worksheet. */
+export function zipEntryStream(file: string, entry: ZipEntry): Readable {
+  const fd = fs.openSync(file, 'r');
+  let start: number;
+  try {
+    const lh = Buffer.alloc(30);
+    fs.readSync(fd, lh, 0, 30, entry.offset);
+    if (lh.readUInt32LE(0) !== 0x04034b50) throw new ZipError(`bad local header for ${entry.name}`);
+    start = entry.offset + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`unsupported compression method ${entry.method} for ${entry.name}`);
+  const raw = fs.createReadStream(file, { start, end: start + entry.compressedSize - 1 });
+  if (entry.method === 0 || entry.compressedSize === 0) return raw;
+  const inflate = zlib.createInflateRaw();
+  raw.on('error', (e) => inflate.destroy(e));
+  return raw.pipe(inflate);
 }
