@@ -305,8 +305,8 @@ function methodologySection(rules: RuleRunInfo[], stats: Map<string, RuleReviewS
     if (r.method) parts.push(`<dt>方法</dt><dd>${h(m(r.method))}</dd>`);
     for (const v of r.variants) parts.push(`<dt>变体 ${h(v.id)}</dt><dd>${h(SEVERITY_ZH[v.severity] ?? v.severity)}风险：${h(m(v.description))}</dd>`);
     if (r.why) parts.push(`<dt>为什么</dt><dd>${h(m(r.why))}</dd>`);
-    if (r.exclusions.length) parts.push(`<dt>排除</dt><dd>${h(m(valueText(r.exclusions)))}</dd>`);
-    if (r.assumptions.length) parts.push(`<dt>口径与假设</dt><dd>${h(m(valueText(r.assumptions)))}</dd>`);
+    if (r.exclusions.length) parts.push(`<dt>排除</dt><dd>${r.exclusions.map((x) => h(m(x))).join('<br>')}</dd>`);
+    if (r.assumptions.length) parts.push(`<dt>口径与假设</dt><dd>${r.assumptions.map((x) => h(m(x))).join('<br>')}</dd>`);
     const names = [...new Set([...Object.keys(params), ...Object.keys(specs)])];
     if (names.length) {
       parts.push('<dt>参数</dt><dd><ul class="params">');

@@ -207,7 +207,7 @@ describe('report.html in Chromium', { timeout: 90_000 }, () => {
     try {
       const maxAmount = await dbCount('select max(amount) from leads');
       await p.click('th[data-sort="amount"]');
-      const first = await p.textContent('#lead-body tr.lead td.num:nth-of-type(7)');
+      const first = await p.textContent('#lead-body tr.lead td.num:nth-of-type(8)');
       expect(Number(first?.replace(/,/g, ''))).toBeCloseTo(maxAmount, 2);
       expect(await p.textContent('#page-info')).toBe('第 1 / 6 页');
       const firstId = await p.getAttribute('#lead-body tr.lead', 'data-i');
