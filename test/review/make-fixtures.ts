@@ -1,16 +1,18 @@
 /**
  * Run ONCE by hand to (re)build the committed round-trip fixtures in test/review/fixtures/ (needs LibreOffice:
- * `apt-get install -y --no-install-recommends libreoffice-calc-nogui`; CI never runs this):
+ * `apt-get install -y --no-install-recommends libreoffice-calc-nogui python3-uno`; CI never runs this):
  *   npx tsx test/review/make-fixtures.ts
  * 1. xuncha writes leads.xlsx for the fixture run (fixture.ts);
  * 2. SheetJS fills it as a team would: sorted by 规则编号, 核查状态/结果/人/日期 typed (the date as an Excel date),
  *    one row deleted, an extra column 备注 added;
  * 3. LibreOffice re-saves that as xlsx (its own writer: shared strings, its own styles and zip order) and as BIFF8
- *    .xls. (LibreOffice 7.4's headless store did not apply a password to xlsx; the encrypted-file test builds an
- *    Office-style encrypted CFB container itself, see working-paper.test.ts.)
+ *    .xls, and (through Python-UNO, package python3-uno) as a password-protected .xls (password "xuncha", RC4
+ *    encrypted BIFF8). LibreOffice 7.4 would not store an encrypted xlsx from a headless script (the Password
+ *    property is ignored for OOXML, EncryptionData fails), so the encrypted-xlsx test builds the Office container
+ *    (EncryptionInfo + EncryptedPackage streams in a CFB file) itself, see working-paper.test.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import XLSX from 'xlsx';
@@ -51,5 +53,32 @@ soffice(['--convert-to', 'xlsx:Calc MS Excel 2007 XML', '--outdir', join(tmp, 'l
 copyFileSync(join(tmp, 'lo', 'filled.xlsx'), join(OUT, 'libreoffice-resaved.xlsx'));
 soffice(['--convert-to', 'xls:MS Excel 97', '--outdir', join(tmp, 'lo'), filled]);
 copyFileSync(join(tmp, 'lo', 'filled.xls'), join(OUT, 'libreoffice-resaved.xls'));
+const py = join(tmp, 'encrypt.py');
+writeFileSync(
+  py,
+  `import uno, sys, time
+from com.sun.star.beans import PropertyValue
+def pv(n, v):
+    p = PropertyValue(); p.Name = n; p.Value = v; return p
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+for i in range(60):
+    try:
+        ctx = resolver.resolve("uno:pipe,name=xcfix;urp;StarOffice.ComponentContext")
+        break
+    except Exception:
+        time.sleep(1)
+desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(sys.argv[1]), "_blank", 0, (pv("Hidden", True),))
+doc.storeToURL(uno.systemPathToFileUrl(sys.argv[2]), (pv("FilterName", "MS Excel 97"), pv("Password", "xuncha")))
+doc.close(True)
+`,
+);
+const office = spawn('soffice', ['--headless', `-env:UserInstallation=file://${tmp}/lo2`, '--accept=pipe,name=xcfix;urp;'], { stdio: 'ignore' });
+try {
+  execFileSync('/usr/bin/python3', [py, filled, join(OUT, 'password-protected.xls')], { stdio: 'inherit' });
+} finally {
+  office.kill();
+}
 rmSync(tmp, { recursive: true, force: true });
 console.log('fixtures written to', OUT);

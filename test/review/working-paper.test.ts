@@ -251,10 +251,12 @@ describe('bad working papers: a clear message with file, sheet, row and value; n
     const ok = readFileSync(join(FIX, 'libreoffice-resaved.xlsx'));
     const corrupt = join(dir, 'corrupt.xlsx');
     writeFileSync(corrupt, ok.subarray(0, Math.floor(ok.length / 2)));
-    const e = await errorOf(importReviews(db, [enc, corrupt, join(FIX, 'libreoffice-resaved.xlsx')]));
+    const lockedXls = join(FIX, 'password-protected.xls'); // saved by LibreOffice with the password "xuncha"
+    const e = await errorOf(importReviews(db, [enc, corrupt, join(FIX, 'libreoffice-resaved.xlsx'), lockedXls]));
     expect(e.diagnostics.map((d) => [d.code, d.at?.file])).toEqual([
       ['review.encrypted', enc],
       ['review.unreadable', corrupt],
+      ['review.encrypted', lockedXls],
     ]);
     expect(e.diagnostics[0].zh).toContain('密码');
     expect(await reviewsOf(db)).toEqual([]);
