@@ -8,9 +8,10 @@ import { Db } from '../../db/connection.js';
 import { userError } from '../../errors.js';
 import { installMacros } from '../../normalize/macros.js';
 import { rewriteRunOutputs } from '../../outputs/run-outputs.js';
+import { buildReport } from '../../report/build-report.js';
 import { EXIT } from '../exit.js';
 
-export async function openRunDb(dir: string): Promise<{ db: Db; title: string; maskIds: boolean }> {
+export async function openRunDb(dir: string, requireLeads = true): Promise<{ db: Db; title: string; maskIds: boolean; hasLeads: boolean }> {
   const dbFile = join(resolve(dir), 'xuncha.duckdb');
   if (!existsSync(dbFile))
     throw userError('report.db_not_found', `在 ${dir} 中找不到 xuncha.duckdb。请指定一次运行的输出目录。`, `No xuncha.duckdb in ${dir}. Point at a run's output folder.`, { file: dir });
@@ -19,9 +20,10 @@ export async function openRunDb(dir: string): Promise<{ db: Db; title: string; m
     await installMacros(db);
     const run = (await db.all<{ report_title: string; mask_ids: boolean }>(`select report_title, mask_ids from runs order by started_at desc limit 1`))[0];
     if (!run) throw userError('report.no_run', `${dbFile} 中没有运行记录（runs 表为空）。`, `${dbFile} has no run recorded (runs is empty).`, { file: dbFile });
-    if (!(await db.tableExists('leads')))
+    const hasLeads = await db.tableExists('leads');
+    if (!hasLeads && requireLeads)
       throw userError('report.no_leads', `${dbFile} 中没有线索表（leads）：这是一次只读取数据的运行（xuncha ingest）。`, `${dbFile} has no leads table (an ingest-only run).`, { file: dbFile });
-    return { db, title: run.report_title, maskIds: Boolean(run.mask_ids) };
+    return { db, title: run.report_title, maskIds: Boolean(run.mask_ids), hasLeads };
   } catch (e) {
     db.close();
     throw e;
@@ -29,9 +31,11 @@ export async function openRunDb(dir: string): Promise<{ db: Db; title: string; m
 }
 
 export async function reportCommand(dir: string, opts: { quiet?: boolean }): Promise<number> {
-  const { db, title, maskIds } = await openRunDb(dir);
+  const { db, title, maskIds, hasLeads } = await openRunDb(dir, false);
   try {
-    await rewriteRunOutputs(resolve(dir), db, { title, maskIds, command: `xuncha report ${dir}` });
+    // an ingest-only run has no lead list: only its report is rebuilt
+    if (hasLeads) await rewriteRunOutputs(resolve(dir), db, { title, maskIds, command: `xuncha report ${dir}` });
+    else await buildReport(db, join(resolve(dir), 'report.html'), { title, maskIds });
   } finally {
     db.close();
   }
