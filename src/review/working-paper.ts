@@ -14,7 +14,7 @@
  * 线索编号 column become diagnostics; the caller decides (import: nothing stored; rewrite: nothing overwritten).
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { SourceSpec } from '../config/types.js';
 import type { Db } from '../db/connection.js';
 import { quoteIdent } from '../db/quote.js';
@@ -259,9 +259,4 @@ async function readSheet(
   } finally {
     await src.close();
   }
-}
-
-/** Name of a working paper for messages: as given on the command line. */
-export function displayName(file: string): string {
-  return file || basename(file);
 }
