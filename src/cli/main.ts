@@ -25,7 +25,9 @@ async function main(argv: string[]): Promise<number> {
       .option('--memory-limit <size>', 'DuckDB memory_limit, e.g. 4GB')
       .option('--threads <n>', 'DuckDB threads');
 
-  engineOptions(program.command('run <pipeline>').description('完整运行：读取 → 规范化 → 规则 → 线索 → 输出 / the whole job')).action(
+  engineOptions(program.command('run <pipeline>').description('完整运行：读取 → 规范化 → 规则 → 线索 → 输出 / the whole job'))
+    .option('--previous <dir>', '与之前一次运行比较（回头看），带入其核查状态 / compare with an earlier run and carry its statuses')
+    .action(
     (pipeline: string, opts: RunCliOptions) => {
       result = import('./commands/run.js').then((m) => m.runCommand(pipeline, { ...opts, stage: 'run' }));
     },
@@ -48,6 +50,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--quiet', 'no progress output')
     .action((dir: string, opts: { quiet?: boolean }) => {
       result = import('./commands/report.js').then((m) => m.reportCommand(dir, opts));
+    });
+  program
+    .command('review <dir> <files...>')
+    .description('导入填写好的核查表（leads.xlsx 或其副本、csv），写入数据库并重写 leads.xlsx 和 report.html / import filled working papers')
+    .option('--quiet', 'no progress output')
+    .action((dir: string, files: string[], opts: { quiet?: boolean }) => {
+      result = import('./commands/review.js').then((m) => m.reviewCommand(dir, files, opts));
     });
   program
     .command('generate')
@@ -100,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
 
 export interface RunCliOptions {
   out?: string;
+  previous?: string;
   quiet?: boolean;
   memoryLimit?: string;
   threads?: string;

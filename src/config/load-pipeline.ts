@@ -37,6 +37,7 @@ const pipelineSchema = z
       .optional(),
     report: z.object({ title: z.string().optional(), mask_ids: z.boolean().optional() }).strict().optional(),
     output: z.string().optional(),
+    previous: z.string().min(1).optional(),
     engine: z
       .object({
         memory_limit: z.string().optional(),
@@ -250,6 +251,7 @@ export function parsePipeline(text: string, absFile: string): PipelineConfig {
     },
     report: { title: raw.report?.title ?? `${name} 问题线索报告`, mask_ids: raw.report?.mask_ids ?? true },
     output: raw.output ? resolve(dir, raw.output) : resolve(process.cwd(), 'out', stem),
+    ...(raw.previous ? { previous: resolve(dir, raw.previous) } : {}),
     engine: {
       ...raw.engine,
       ...(raw.engine?.temp_directory ? { temp_directory: resolve(dir, raw.engine.temp_directory) } : {}),

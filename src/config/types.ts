@@ -41,6 +41,8 @@ export interface PipelineConfig {
   report: { title: string; mask_ids: boolean };
   /** absolute output directory */
   output: string;
+  /** absolute folder of an earlier run to compare with (回头看, SPEC §2.6): `previous:` or --previous */
+  previous?: string;
   engine: {
     memory_limit?: string;
     temp_directory?: string;

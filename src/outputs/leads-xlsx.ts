@@ -1,7 +1,13 @@
 /**
- * leads.xlsx (SPEC §2.3): the teams' working list. Sheets: 线索清单 (every lead), one sheet per category, and
- * 说明 (each rule's method, parameters used, exclusions and assumptions, from the rule headers + rule_runs).
- * Empty 核查状态 / 核查结果 / 核查人 columns are left for the teams to fill.
+ * leads.xlsx (SPEC §2.3, §2.6): the teams' working paper. Sheets: 线索清单 (every lead), one sheet per category,
+ * and 说明 (each rule's method, why, exclusions, assumptions and the parameters used — from `rule_runs` alone, so
+ * `xuncha report` rebuilds it without the rule files).
+ *
+ * Every lead sheet: the SPEC §5 columns (线索编号 first: the key `xuncha review` matches on), then 核查状态 (a
+ * drop-down of the status vocabulary), 核查结果, 核查人, 核查日期 (a date column), filled with each lead's current
+ * status from `reviews`; after a `--previous` run also 回头看, and leads marked 整改不到位 come first. Autofilter on
+ * the header, frozen header row, dates as Excel dates, money as numbers, long text wrapped, and print settings:
+ * landscape, fit to page width, header row repeated on every page.
  *
  * Security and fidelity: every cell that comes from the data is written as a text cell (never a formula, so a
  * value like `=cmd|…` is inert; ID numbers stay exact text instead of 1.1E+17); amounts and scores are numbers.
@@ -12,9 +18,12 @@ import ExcelJS from 'exceljs';
 import type { Db } from '../db/connection.js';
 import { InternalError } from '../errors.js';
 import { LEAD_COLUMNS } from '../leads/assemble.js';
-import { compareRules } from '../rules/catalog.js';
-import { CATEGORY_ZH, SEVERITY_ZH, type ParamValue, type RuleDefinition, type Severity } from '../rules/types.js';
+import { readRuleRuns, type RuleRunInfo } from '../rules/rule-runs.js';
+import { CATEGORY_ZH, SEVERITY_ZH, type ParamValue, type Severity } from '../rules/types.js';
 import { TABLES, isCanonicalTable } from '../schema/canonical-tables.js';
+import { FOLLOWUP_HEADER_ZH, REVIEW_HEADERS_ZH, REVIEW_STATUSES, currentReviewsSql } from '../review/model.js';
+
+export { REVIEW_HEADERS_ZH } from '../review/model.js';
 
 export const LEAD_HEADERS_ZH: Record<(typeof LEAD_COLUMNS)[number], string> = {
   lead_id: '线索编号',
@@ -35,8 +44,6 @@ export const LEAD_HEADERS_ZH: Record<(typeof LEAD_COLUMNS)[number], string> = {
   description: '线索描述',
   evidence: '证据(来源文件及行号)',
 };
-
-export const REVIEW_HEADERS_ZH = ['核查状态', '核查结果', '核查人'] as const;
 
 const WIDTHS: Record<string, number> = {
   lead_id: 18, rule_id: 22, rule_name: 26, category: 14, severity: 8, score: 6, town: 12, village: 12, unit: 18,
@@ -90,17 +97,27 @@ export function evidenceText(json: string | null): string {
   return lines.join('\n');
 }
 
-type Cell = string | number | null;
 
-function leadRow(r: Record<string, unknown>): Cell[] {
+type Cell = string | number | Date | null;
+
+/** 'YYYY-MM-DD' → a Date at UTC midnight (exceljs writes it as that day's Excel serial). */
+function excelDate(v: unknown): Date | null {
+  if (v == null || v === '') return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(v));
+  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+}
+
+function leadRow(r: Record<string, unknown>, withFollowup: boolean): Cell[] {
   const text = (v: unknown): string => (v == null ? '' : String(v));
   const row: Cell[] = LEAD_COLUMNS.map((c) => {
     const v = r[c];
     switch (c) {
       case 'score':
-        return v == null ? null : Number(v);
       case 'amount':
         return v == null ? null : Number(v);
+      case 'period_start':
+      case 'period_end':
+        return excelDate(v);
       case 'category':
         return CATEGORY_ZH[text(v)] ?? text(v);
       case 'severity':
@@ -111,25 +128,130 @@ function leadRow(r: Record<string, unknown>): Cell[] {
         return text(v).slice(0, MAX_CELL);
     }
   });
-  return cleanRow([...row, '', '', '']);
+  row.push(text(r._status) || REVIEW_STATUSES[0], text(r._result).slice(0, MAX_CELL), text(r._reviewer), excelDate(r._reviewed_on));
+  if (withFollowup) row.push(text(r._followup));
+  return cleanRow(row);
 }
 
-function addHeader(ws: ExcelJS.Worksheet): void {
-  const header = ws.addRow([...LEAD_COLUMNS.map((c) => LEAD_HEADERS_ZH[c]), ...REVIEW_HEADERS_ZH]);
+/** Column letters (1-based index → A, B, …, AA). */
+export function columnLetter(n: number): string {
+  let s = '';
+  for (; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+/** Position (1-based) of the 核查 columns in a lead sheet as xuncha writes it. */
+export const STATUS_COLUMN = LEAD_COLUMNS.length + 1;
+const DATE_COLUMN = LEAD_COLUMNS.length + 4;
+
+const WRAP = { wrapText: true, vertical: 'top' } as const;
+const TOP = { vertical: 'top' } as const;
+/**
+ * One style object per column, shared by every cell of it: exceljs caches a style id per style object, so shared
+ * objects cost one lookup per cell instead of building the style again for each of 100,000 rows.
+ */
+function columnStyles(withFollowup: boolean): Partial<ExcelJS.Style>[] {
+  const styles = LEAD_COLUMNS.map((c): Partial<ExcelJS.Style> => {
+    switch (c) {
+      case 'amount':
+        return { numFmt: '#,##0.00', alignment: TOP };
+      case 'period_start':
+      case 'period_end':
+        return { numFmt: 'yyyy-mm-dd', alignment: TOP };
+      case 'description':
+      case 'evidence':
+      case 'rule_name':
+      case 'subject_key':
+        return { alignment: WRAP };
+      default:
+        return { alignment: TOP };
+    }
+  });
+  styles.push({ alignment: TOP }, { alignment: WRAP }, { alignment: TOP }, { numFmt: 'yyyy-mm-dd', alignment: TOP });
+  if (withFollowup) styles.push({ alignment: TOP });
+  return styles;
+}
+
+function headers(withFollowup: boolean): string[] {
+  return [...LEAD_COLUMNS.map((c) => LEAD_HEADERS_ZH[c]), ...REVIEW_HEADERS_ZH, ...(withFollowup ? [FOLLOWUP_HEADER_ZH] : [])];
+}
+
+interface LeadSheet {
+  ws: ExcelJS.Worksheet;
+  rows: number;
+  styles: Partial<ExcelJS.Style>[];
+}
+
+function setupLeadSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, withFollowup: boolean): LeadSheet {
+  const head = headers(withFollowup);
+  const ws = wb.addWorksheet(name, {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    pageSetup: {
+      orientation: 'landscape',
+      paperSize: 9, // A4
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '1:1',
+      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: { oddFooter: '第 &P 页，共 &N 页' },
+  });
+  ws.columns = [
+    ...LEAD_COLUMNS.map((c) => ({ key: c, width: WIDTHS[c] ?? 12 })),
+    { width: 11 },
+    { width: 36 },
+    { width: 10 },
+    { width: 12 },
+    ...(withFollowup ? [{ width: 11 }] : []),
+  ];
+  const header = ws.addRow(head);
   header.font = { bold: true };
+  header.alignment = { vertical: 'middle', wrapText: true };
   header.commit();
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: head.length } };
+  return { ws, rows: 0, styles: columnStyles(withFollowup) };
 }
 
-function setupLeadSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, styled: boolean): ExcelJS.Worksheet {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = [...LEAD_COLUMNS.map((c) => ({ key: c, width: WIDTHS[c] ?? 12 })), ...REVIEW_HEADERS_ZH.map(() => ({ width: 12 }))];
-  if (styled) ws.getColumn(LEAD_COLUMNS.indexOf('amount') + 1).numFmt = '#,##0.00';
-  addHeader(ws);
-  return ws;
+function addLead(sheet: LeadSheet, r: Record<string, unknown>, withFollowup: boolean): void {
+  const row = sheet.ws.addRow(leadRow(r, withFollowup));
+  for (let c = 0; c < sheet.styles.length; c++) row.getCell(c + 1).style = sheet.styles[c];
+  row.commit();
+  sheet.rows++;
 }
 
-async function streamLeads(db: Db, where: string, params: Record<string, string>, onRow: (r: Record<string, unknown>) => void): Promise<void> {
-  const sql = `select ${LEAD_COLUMNS.map((c) => `"${c}"`).join(', ')} from leads ${where} order by score desc, lead_id`;
+/** Drop-down of the status vocabulary on 核查状态 and a date check on 核查日期, over the sheet's lead rows. */
+function finishLeadSheet(sheet: LeadSheet): void {
+  const last = Math.max(sheet.rows + 1, 2);
+  const status = columnLetter(STATUS_COLUMN);
+  const date = columnLetter(DATE_COLUMN);
+  const dv = (sheet.ws as unknown as { dataValidations: { add(address: string, v: ExcelJS.DataValidation): void } }).dataValidations;
+  dv.add(`${status}2:${status}${last}`, {
+    type: 'list',
+    allowBlank: true,
+    formulae: [`"${REVIEW_STATUSES.join(',')}"`],
+    showErrorMessage: true,
+    errorStyle: 'stop',
+    errorTitle: '核查状态',
+    error: `请从下拉列表中选择：${REVIEW_STATUSES.join('、')}`,
+    showInputMessage: true,
+    promptTitle: '核查状态',
+    prompt: REVIEW_STATUSES.join('/'),
+  });
+  dv.add(`${date}2:${date}${last}`, {
+    type: 'date',
+    operator: 'greaterThan',
+    allowBlank: true,
+    formulae: [new Date(Date.UTC(1990, 0, 1))],
+    showErrorMessage: true,
+    errorStyle: 'stop',
+    errorTitle: '核查日期',
+    error: '请填写日期，例如 2024-03-05',
+  });
+  sheet.ws.commit();
+}
+
+async function streamLeads(db: Db, sql: string, params: Record<string, string>, onRow: (r: Record<string, unknown>) => void): Promise<void> {
   try {
     const prepared = await db.connection.prepare(sql);
     if (Object.keys(params).length) prepared.bind(params);
@@ -148,40 +270,67 @@ async function streamLeads(db: Db, where: string, params: Record<string, string>
   }
 }
 
-interface RunInfo {
-  params: Record<string, ParamValue> | null;
-  status: string | null;
-  note: string | null;
-  leads: number | null;
+/** The lead query of the working paper: leads with their current status and followup, 整改不到位 first. */
+async function leadQuery(db: Db): Promise<{ sql: (where: string) => string; withFollowup: boolean }> {
+  const hasReviews = await db.tableExists('reviews');
+  const withFollowup = await db.tableExists('followup');
+  const cols = LEAD_COLUMNS.map((c) => `l."${c}"`).join(', ');
+  const review = hasReviews
+    ? `r.status as _status, r.result as _result, r.reviewer as _reviewer, r.reviewed_on as _reviewed_on`
+    : `NULL as _status, NULL as _result, NULL as _reviewer, NULL as _reviewed_on`;
+  const joins =
+    (hasReviews ? ` left join (${currentReviewsSql()}) as r using (lead_id)` : '') +
+    (withFollowup ? ` left join (select lead_id, followup from followup where in_current) as f using (lead_id)` : '');
+  const order = withFollowup ? `case when f.followup = '整改不到位' then 0 else 1 end, l.score desc, l.lead_id` : 'l.score desc, l.lead_id';
+  return {
+    withFollowup,
+    sql: (where) => `select ${cols}, ${review}${withFollowup ? ', f.followup as _followup' : ''} from leads as l${joins} ${where} order by ${order}`,
+  };
 }
 
-async function readRuleRuns(db: Db): Promise<Map<string, RunInfo>> {
-  const out = new Map<string, RunInfo>();
-  if (!(await db.tableExists('rule_runs'))) return out;
-  const rows = await db.all<{ rule_id: string; params: string | null; status: string | null; note: string | null; leads: number | null }>(
-    `select rule_id, cast(params as varchar) as params, status, note, leads from rule_runs`,
-    undefined,
-    'read rule_runs',
-  );
-  for (const r of rows) out.set(r.rule_id, { params: r.params ? JSON.parse(r.params) : null, status: r.status, note: r.note, leads: r.leads });
-  return out;
-}
-
-function paramText(rule: RuleDefinition, used: Record<string, ParamValue> | null): string {
-  const lines = Object.entries(rule.params).map(([name, spec]) => {
-    const v = used && name in used ? used[name] : spec.default;
-    const show = (x: ParamValue) => (Array.isArray(x) ? (x.length ? x.join('、') : '（空）') : String(x));
-    const changed = JSON.stringify(v) !== JSON.stringify(spec.default) ? `（默认 ${show(spec.default)}）` : '';
-    return `${name} = ${show(v)}${changed}：${spec.description}`;
+function paramText(rule: RuleRunInfo): string {
+  const names = [...new Set([...Object.keys(rule.param_specs), ...Object.keys(rule.params)])];
+  const show = (x: ParamValue | undefined) => (x === undefined ? '' : Array.isArray(x) ? (x.length ? x.join('、') : '（空）') : String(x));
+  const lines = names.map((name) => {
+    const spec = rule.param_specs[name];
+    const v = name in rule.params ? rule.params[name] : spec?.default;
+    const changed = spec && JSON.stringify(v) !== JSON.stringify(spec.default) ? `（默认 ${show(spec.default)}）` : '';
+    return `${name} = ${show(v)}${changed}${spec?.description ? `：${spec.description}` : ''}`;
   });
   return lines.join('\n') || '（无参数）';
 }
 
-/** Above this many leads the workbook is written without styles (bold header, #,##0.00 amounts): styles make
- * exceljs several times slower, and a list that long is filtered in Excel rather than read. */
-export const STYLED_MAX_LEADS = 20000;
+function tablesText(rule: RuleRunInfo): string {
+  const zh = (t: string) => (isCanonicalTable(t) ? `${t}（${TABLES[t].zh}）` : t);
+  return rule.tables.map(zh).join('、') + (rule.optional_tables.length ? `；可选：${rule.optional_tables.join('、')}` : '');
+}
 
-export async function writeLeadsXlsx(db: Db, file: string, rules: RuleDefinition[]): Promise<{ rows: number }> {
+/** Rule runs → the 说明 sheet rows (also used by tests). */
+export function ruleInfoRow(r: RuleRunInfo): (string | number)[] {
+  const variants = r.variants.map((v) => `变体 ${v.id}（${SEVERITY_ZH[v.severity] ?? v.severity}）：${v.description}`);
+  const status = r.status === 'skipped' ? `未运行：${r.note ?? ''}` : '已运行';
+  return [
+    CATEGORY_ZH[r.category] ?? r.category,
+    r.rule_id,
+    r.rule_name,
+    r.category,
+    SEVERITY_ZH[r.severity as Severity] ?? r.severity,
+    tablesText(r),
+    [r.method, ...variants].join('\n'),
+    r.why,
+    r.exclusions.join('\n'),
+    r.assumptions.join('\n'),
+    paramText(r),
+    status,
+    r.leads,
+  ];
+}
+
+/** Above this many leads the workbook is written without styles (bold header, number formats, wrapping): a list
+ * that long is filtered in Excel rather than read, and unstyled cells write faster. Dates stay Excel dates. */
+export const STYLED_MAX_LEADS = 50000;
+
+export async function writeLeadsXlsx(db: Db, file: string): Promise<{ rows: number }> {
   const total = Number(await db.scalar<string>(`select count(*) from leads`, undefined, 'count leads'));
   const styled = total <= STYLED_MAX_LEADS;
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: styled });
@@ -190,17 +339,14 @@ export async function writeLeadsXlsx(db: Db, file: string, rules: RuleDefinition
   wb.created = fixedDate;
   wb.modified = fixedDate;
 
-  let rows = 0;
-  const all = setupLeadSheet(wb, '线索清单', styled);
-  await streamLeads(db, '', {}, (r) => {
-    all.addRow(leadRow(r)).commit();
-    rows++;
-  });
-  all.commit();
+  const q = await leadQuery(db);
+  const all = setupLeadSheet(wb, '线索清单', q.withFollowup);
+  await streamLeads(db, q.sql(''), {}, (r) => addLead(all, r, q.withFollowup));
+  finishLeadSheet(all);
 
-  const sortedRules = [...rules].sort(compareRules);
+  const rules = await readRuleRuns(db);
   const categories: string[] = [];
-  for (const r of sortedRules) if (!categories.includes(r.category)) categories.push(r.category);
+  for (const r of rules) if (!categories.includes(r.category)) categories.push(r.category);
   const leadCategories = await db.all<{ category: string }>(`select distinct category from leads order by 1`, undefined, 'lead categories');
   for (const c of leadCategories) if (!categories.includes(c.category)) categories.push(c.category);
   const usedNames = new Set(['线索清单', '说明']);
@@ -208,40 +354,20 @@ export async function writeLeadsXlsx(db: Db, file: string, rules: RuleDefinition
     let name = categorySheetName(category);
     for (let k = 2; usedNames.has(name); k++) name = `${categorySheetName(category).slice(0, 28)}-${k}`;
     usedNames.add(name);
-    const ws = setupLeadSheet(wb, name, styled);
-    await streamLeads(db, 'where category = $c', { c: category }, (r) => ws.addRow(leadRow(r)).commit());
-    ws.commit();
+    const sheet = setupLeadSheet(wb, name, q.withFollowup);
+    await streamLeads(db, q.sql('where l.category = $c'), { c: category }, (r) => addLead(sheet, r, q.withFollowup));
+    finishLeadSheet(sheet);
   }
 
-  const runs = await readRuleRuns(db);
-  const info = wb.addWorksheet('说明', { views: [{ state: 'frozen', ySplit: 1 }] });
-  info.columns = [12, 24, 26, 14, 8, 24, 60, 40, 50, 50, 60, 10, 10].map((width) => ({ width }));
+  const info = wb.addWorksheet('说明', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' },
+  });
+  info.columns = [12, 24, 26, 14, 8, 24, 60, 40, 50, 50, 60, 10, 10].map((width) => ({ width, style: { alignment: WRAP } }));
   const head = info.addRow(['类别', '规则编号', '规则名称', '类别编号', '严重程度', '所需数据表', '方法', '为何关注', '排除情形', '口径与假设', '参数（本次取值）', '运行状态', '线索数']);
   head.font = { bold: true };
   head.commit();
-  for (const r of sortedRules) {
-    const run = runs.get(r.id);
-    const tables = r.tables.map((t) => `${t}（${TABLES[t].zh}）`).join('、') + (r.optionalTables.length ? `；可选：${r.optionalTables.join('、')}` : '');
-    const variants = r.variants.map((v) => `变体 ${v.id}（${SEVERITY_ZH[v.severity]}）：${v.description}`);
-    const status = run ? (run.status === 'skipped' ? `未运行：${run.note ?? ''}` : '已运行') : '未运行';
-    info
-      .addRow(cleanRow([
-        CATEGORY_ZH[r.category] ?? r.category,
-        r.id,
-        r.name,
-        r.category,
-        SEVERITY_ZH[r.severity],
-        tables,
-        [r.method, ...variants].join('\n'),
-        r.why,
-        r.exclusions.join('\n'),
-        r.assumptions.join('\n'),
-        paramText(r, run?.params ?? null),
-        status,
-        run?.leads ?? 0,
-      ]))
-      .commit();
-  }
+  for (const r of rules) info.addRow(cleanRow(ruleInfoRow(r))).commit();
   info.addRow([]).commit();
   info
     .addRow([
@@ -250,7 +376,14 @@ export async function writeLeadsXlsx(db: Db, file: string, rules: RuleDefinition
       '评分0–100仅用于排序：严重程度（高60/中40/低20）+ 金额（5×log10(1+金额)，最多25）+ 同一对象或同一家庭被其他规则命中（每条+8，最多15）。线索是待核查的疑点，不是结论。',
     ])
     .commit();
+  info
+    .addRow([
+      '核查',
+      '',
+      `核查状态只能从下拉列表选择：${REVIEW_STATUSES.join('、')}；核查结果写情况说明，核查人、核查日期（日期格式）说明由谁何时核查。可以排序、筛选、隐藏或增加列、删除行、拆分成多个文件分给各组；填好后用 xuncha review 输出目录 文件… 导入（按“线索编号”匹配，请勿修改该列）。`,
+    ])
+    .commit();
   info.commit();
   await wb.commit();
-  return { rows };
+  return { rows: all.rows };
 }

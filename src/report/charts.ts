@@ -15,12 +15,14 @@ export const REPORT_SQL_DIR = join(here, '..', '..', 'sql', 'report');
 export const CHART_SPEC_DIR = join(here, 'charts');
 
 /** Order of the charts in the report and the section each belongs to. */
-export const REPORT_CHARTS: { name: string; section: 'leads' | 'analytics' }[] = [
+export const REPORT_CHARTS: { name: string; section: 'leads' | 'analytics' | 'review' }[] = [
   { name: 'leads_by_category', section: 'leads' },
   { name: 'leads_by_severity', section: 'leads' },
   { name: 'leads_by_rule', section: 'leads' },
   { name: 'amount_by_rule', section: 'leads' },
   { name: 'leads_by_place', section: 'leads' },
+  { name: 'review_by_place', section: 'review' },
+  { name: 'review_by_rule', section: 'review' },
   { name: 'payments_after_death', section: 'analytics' },
   { name: 'benford', section: 'analytics' },
   { name: 'expense_month', section: 'analytics' },
@@ -92,12 +94,12 @@ export function finishSpec(spec: Record<string, unknown>, values: unknown[]): Re
 }
 
 /** Columns that come back as strings (BIGINT/DECIMAL) but are numbers to Vega. */
-const NUMERIC_COLUMNS = new Set(['leads', 'amount', 'n', 'observed', 'expected', 'payments', 'people', 'digit', 'severity_order', 'vouchers']);
+const NUMERIC_COLUMNS = new Set(['leads', 'amount', 'n', 'observed', 'expected', 'payments', 'people', 'digit', 'severity_order', 'vouchers', 'status_order']);
 
 export interface BuiltChart {
   name: string;
   title: string;
-  section: 'leads' | 'analytics';
+  section: 'leads' | 'analytics' | 'review';
   spec: Record<string, unknown>;
   rows: number;
 }

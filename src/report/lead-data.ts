@@ -13,6 +13,7 @@ import { pinyin } from 'pinyin-pro';
 import type { Db } from '../db/connection.js';
 import { maskField, maskIdsInText } from './mask.js';
 import { TABLES, type CanonicalTableName } from '../schema/canonical-tables.js';
+import { DEFAULT_STATUS, REVIEW_STATUSES, currentReviewsSql } from '../review/model.js';
 
 export const EVIDENCE_CHUNK = 1000;
 
@@ -34,6 +35,14 @@ export interface LeadRow {
   period_end: string | null;
   description: string | null;
   evidence: string | null;
+  /** current 核查状态 (未核查 when never reviewed) and the review behind it */
+  status?: string | null;
+  result?: string | null;
+  reviewer?: string | null;
+  reviewed_on?: string | null;
+  review_source?: string | null;
+  /** 回头看 value when the run was compared with an earlier one */
+  followup?: string | null;
 }
 
 interface EvidenceItem {
@@ -74,10 +83,18 @@ export function pinyinInitials(text: string | null | undefined): string {
 
 export async function readLeads(db: Db): Promise<LeadRow[]> {
   if (!(await db.tableExists('leads'))) return [];
+  const reviews = await db.tableExists('reviews');
+  const followup = await db.tableExists('followup');
   return db.all<LeadRow>(
-    `select lead_id, rule_id, rule_name, category, severity, score, town, village, unit, subject_key, subject_name,
-            household_key, amount, period_start, period_end, description, evidence
-     from leads order by score desc nulls last, lead_id`,
+    `select l.lead_id, rule_id, rule_name, category, severity, score, l.town, l.village, l.unit, l.subject_key, subject_name,
+            household_key, amount, period_start, period_end, description, evidence,
+            ${reviews ? `coalesce(r.status, '${DEFAULT_STATUS}') as status, r.result, r.reviewer, cast(r.reviewed_on as varchar) as reviewed_on,
+            r.source_file || coalesce(' 第' || r.source_row || '行', '') as review_source` : `'${DEFAULT_STATUS}' as status`}
+            ${followup ? ', f.followup' : ''}
+     from leads as l
+     ${reviews ? `left join (${currentReviewsSql()}) as r using (lead_id)` : ''}
+     ${followup ? `left join (select lead_id, followup from followup where in_current) as f using (lead_id)` : ''}
+     order by score desc nulls last, l.lead_id`,
     undefined,
     'report read leads',
   );
@@ -149,6 +166,9 @@ export function encodeLeads(rows: LeadRow[], maskIds: boolean, format: 'columnar
           pe: r.period_end,
           desc: m(r.description),
           py: pinyinInitials(r.subject_name),
+          status: r.status ?? DEFAULT_STATUS,
+          review: r.result || r.reviewer || r.reviewed_on ? [m(r.result ?? null), r.reviewer ?? null, r.reviewed_on ?? null, m(r.review_source ?? null)] : null,
+          followup: r.followup ?? null,
           evidence: parseEvidence(r.evidence).map((e) => ({
             table: fieldText(e.table),
             source_file: m(fieldText(e.source_file)),
@@ -189,7 +209,16 @@ export function encodeLeads(rows: LeadRow[], maskIds: boolean, format: 'columnar
     pe: new Array<number>(n),
     desc: new Array<string | null>(n),
     nev: new Array<number>(n),
+    /** index into dict.status */
+    st: new Array<number>(n),
+    /** index into dict.followup, -1 = none */
+    fu: new Array<number>(n),
   };
+  /** review details of reviewed leads only: lead index → [result, reviewer, reviewed_on, source] */
+  const reviews: Record<number, (string | null)[]> = {};
+  const status = new Dict();
+  for (const s of REVIEW_STATUSES) status.id(s);
+  const followup = new Dict();
   // Evidence chunks: {s: strings of the chunk, r: per lead [[table, file, row, keyset, ...value indexes]]}.
   // Interning per chunk pays off because a lead's records repeat the same id, name, type and dates.
   const chunks: { s: string[]; r: unknown[][] }[] = [];
@@ -214,6 +243,9 @@ export function encodeLeads(rows: LeadRow[], maskIds: boolean, format: 'columnar
     cols.ps[i] = dates.id(r.period_start);
     cols.pe[i] = dates.id(r.period_end);
     cols.desc[i] = m(r.description);
+    cols.st[i] = status.id(r.status || DEFAULT_STATUS);
+    cols.fu[i] = followup.id(r.followup ?? null);
+    if (r.result || r.reviewer || r.reviewed_on) reviews[i] = [m(r.result ?? null), r.reviewer ?? null, r.reviewed_on ?? null, m(r.review_source ?? null)];
     const ev = parseEvidence(r.evidence).map((e) => {
       const fields = e.fields && typeof e.fields === 'object' ? (e.fields as Record<string, unknown>) : {};
       const keys = Object.keys(fields);
@@ -254,8 +286,11 @@ export function encodeLeads(rows: LeadRow[], maskIds: boolean, format: 'columnar
         evFile: evFile.values,
         evKeys: evKeys.values.map((k) => JSON.parse(k) as string[]),
         date: dates.values,
+        status: status.values,
+        followup: followup.values,
       },
       cols,
+      reviews,
     },
     evidenceChunks: chunks,
   };

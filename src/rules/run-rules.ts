@@ -37,7 +37,7 @@ export const FINDINGS_DDL = `create or replace table findings (
 export const RULE_RUNS_DDL = `create or replace table rule_runs (
   rule_id VARCHAR, rule_name VARCHAR, category VARCHAR, severity VARCHAR, tables JSON, params JSON, param_specs JSON,
   method VARCHAR, why VARCHAR, exclusions JSON, source_file VARCHAR, status VARCHAR, note VARCHAR, leads INTEGER,
-  seconds DOUBLE)`;
+  seconds DOUBLE, optional_tables JSON, assumptions JSON, variants JSON)`;
 
 const WORK_TABLE = '_x_rule_out';
 
@@ -180,10 +180,16 @@ async function appendFindings(db: Db, rule: RuleDefinition): Promise<number> {
   return Number(n);
 }
 
-async function recordRun(db: Db, rule: RuleDefinition, s: RuleRunSummary): Promise<void> {
+/**
+ * One rule_runs row: what ran with which values, and the rule's whole header (method, why, exclusions, assumptions,
+ * variants, tables, parameter specs), so `xuncha report` / `review` rebuild the 说明 sheet and the report's method
+ * section from the database alone, never from rule files that may have moved since.
+ */
+export async function recordRun(db: Db, rule: RuleDefinition, s: RuleRunSummary): Promise<void> {
   const stmt = await db.connection.prepare(
     `insert into rule_runs values ($rule_id, $rule_name, $category, $severity, $tables::JSON, $params::JSON, $param_specs::JSON,
-       $method, $why, $exclusions::JSON, $source_file, $status, $note, $leads::INTEGER, $seconds::DOUBLE)`,
+       $method, $why, $exclusions::JSON, $source_file, $status, $note, $leads::INTEGER, $seconds::DOUBLE,
+       $optional_tables::JSON, $assumptions::JSON, $variants::JSON)`,
   );
   try {
     const values = {
@@ -202,6 +208,9 @@ async function recordRun(db: Db, rule: RuleDefinition, s: RuleRunSummary): Promi
       note: s.note ?? null,
       leads: String(s.leads),
       seconds: String(s.seconds),
+      optional_tables: JSON.stringify(rule.optionalTables),
+      assumptions: JSON.stringify(rule.assumptions),
+      variants: JSON.stringify(rule.variants),
     };
     const types = Object.fromEntries(Object.keys(values).map((k) => [k, VARCHAR]));
     stmt.bind(values, types);

@@ -3,7 +3,8 @@
  * packages pass under vitest but crash under node), and checks exit codes and messages a user sees.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import XLSX from 'xlsx';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,4 +62,34 @@ describe('xuncha CLI', () => {
     expect(r4.code).toBe(1);
     expect(readFileSync(join(d, 'out', 'leads.csv')).equals(csv1)).toBe(true);
   }, 120_000);
+
+  it('rebuilds from the database alone: a custom rule whose file moved keeps its method in report.html and the 说明 sheet', () => {
+    const d = mkdtempSync(join(tmpdir(), 'xc-cli-'));
+    mkdirSync(join(d, 'rules'));
+    copyFileSync(join(ROOT, 'test', 'rules', 'fixtures', 'custom', 'big_payment.sql'), join(d, 'rules', 'big_payment.sql'));
+    writeFileSync(join(d, 'pay.csv'), `身份证号,姓名,补贴项目,发放金额,发放日期\n${ID},张三,高龄津贴,5000,2023-06-01\n`);
+    writeFileSync(join(d, 'p.yaml'), 'sources:\n  subsidy: { path: pay.csv }\nrules:\n  include: [big_payment]\n  custom: [rules/*.sql]\noutput: out\n');
+    expect(xuncha(['run', join(d, 'p.yaml'), '--quiet']).code).toBe(0);
+    rmSync(join(d, 'rules'), { recursive: true });
+    const r = xuncha(['report', join(d, 'out'), '--quiet']);
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(d, 'out', 'report.html'), 'utf8');
+    expect(html).toContain('单笔发放金额不低于 min_amount 的补贴记录');
+    expect(html).toContain('这是分析人员自定义规则的示例'); // assumptions, shown beside the method
+    const info = XLSX.utils.sheet_to_json<unknown[]>(XLSX.readFile(join(d, 'out', 'leads.xlsx')).Sheets['说明'], { header: 1 });
+    expect(JSON.stringify(info)).toContain('单笔发放金额不低于 min_amount 的补贴记录');
+    expect(JSON.stringify(info)).toContain('这是分析人员自定义规则的示例');
+    // review needs files; a working paper that is not there is a user error naming it
+    expect(xuncha(['review', join(d, 'out')]).code).toBe(2);
+    const missing = xuncha(['review', join(d, 'out'), join(d, 'nope.xlsx')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('review.file_not_found');
+    // previous: in the pipeline file, relative to it
+    writeFileSync(join(d, 'p2.yaml'), 'sources:\n  subsidy: { path: pay.csv }\nrules:\n  include: [invalid_id]\nprevious: out\noutput: out2\n');
+    const r2 = xuncha(['run', join(d, 'p2.yaml'), '--quiet']);
+    expect(r2.code).toBe(0);
+    const fu = readFileSync(join(d, 'out2', 'followup.csv'), 'utf8');
+    expect(fu).toContain('big_payment');
+    expect(fu).toContain('已消失');
+  }, 180_000);
 });

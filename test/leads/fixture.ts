@@ -1,6 +1,6 @@
 /** Shared fixture for leads/outputs tests: a findings table with hand-written rows and minimal rule headers. */
 import type { Db } from '../../src/db/connection.js';
-import { FINDINGS_DDL } from '../../src/rules/run-rules.js';
+import { FINDINGS_DDL, RULE_RUNS_DDL, recordRun } from '../../src/rules/run-rules.js';
 import type { RuleDefinition, Severity } from '../../src/rules/types.js';
 
 export function fakeRule(id: string, category: string, severity: Severity, extra: Partial<RuleDefinition> = {}): RuleDefinition {
@@ -48,5 +48,14 @@ export async function loadFindings(db: Db, rows: F[]): Promise<void> {
     const params: Record<string, string | null> = {};
     cols.forEach((c, i) => (params[`p${i}`] = r[c] == null ? null : String(r[c])));
     await db.run(`insert into findings (${cols.join(', ')}) select ${cols.map((c, i) => `$p${i}`).join(', ')}`, params);
+  }
+}
+
+/** rule_runs rows for rules (as a run records them): the XLSX 说明 sheet and the report read rule metadata from there. */
+export async function recordRuleRuns(db: Db, rules: RuleDefinition[], leads: Record<string, number> = {}): Promise<void> {
+  await db.run(RULE_RUNS_DDL);
+  for (const r of rules) {
+    const params = Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, v.default]));
+    await recordRun(db, r, { rule_id: r.id, rule_name: r.name, category: r.category, severity: r.severity, status: 'ran', leads: leads[r.id] ?? 0, seconds: 0, params, file: r.file });
   }
 }

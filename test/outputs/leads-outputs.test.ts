@@ -8,7 +8,7 @@ import { Db } from '../../src/db/connection.js';
 import { LEAD_COLUMNS, assembleLeads } from '../../src/leads/assemble.js';
 import { formulaGuard, writeLeadsCsv } from '../../src/outputs/leads-csv.js';
 import { LEAD_HEADERS_ZH, REVIEW_HEADERS_ZH, categorySheetName, evidenceText, writeLeadsXlsx } from '../../src/outputs/leads-xlsx.js';
-import { fakeRule, loadFindings, type F } from '../leads/fixture.js';
+import { fakeRule, loadFindings, recordRuleRuns, type F } from '../leads/fixture.js';
 import { external } from '../external.js';
 
 const INJECTION = JSON.parse(readFileSync(external('csv-injection', 'formula-injection-cases.json'), 'utf8')) as {
@@ -45,6 +45,7 @@ beforeAll(async () => {
   VALUES.forEach((v, i) => findings.push({ rule_id: 'deceased_payment', subject_key: `INJ-${String(i).padStart(4, '0')}`, subject_name: v, description: v, town: v }));
   await loadFindings(db, findings);
   await assembleLeads(db, rules);
+  await recordRuleRuns(db, rules);
 });
 afterAll(() => {
   db?.close();
@@ -97,7 +98,7 @@ describe('leads.csv', () => {
 describe('leads.xlsx', () => {
   it('has 线索清单, one sheet per category and 说明, with Chinese headers and review columns', async () => {
     const file = join(dir, 'leads.xlsx');
-    await writeLeadsXlsx(db, file, rules);
+    await writeLeadsXlsx(db, file);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['线索清单', '关系保-人情保', '虚报冒领', '财务-采购与资金', '说明']);
@@ -115,7 +116,7 @@ describe('leads.xlsx', () => {
 
   it('writes data cells as text, never formulas; IDs as text; amounts and scores as numbers', async () => {
     const file = join(dir, 'leads2.xlsx');
-    await writeLeadsXlsx(db, file, rules);
+    await writeLeadsXlsx(db, file);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     const ws = wb.getWorksheet('线索清单')!;

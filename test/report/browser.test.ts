@@ -14,6 +14,7 @@ import { Db } from '../../src/db/connection.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { renderNotebook } from '../../src/notebook/render-notebook.js';
 import { buildFixtureDb, KNOWN, loadXssSample } from './fixture-db.js';
+import { ensureReviewTables, FOLLOWUP_DDL } from '../../src/review/model.js';
 import { external } from '../external.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -42,7 +43,7 @@ function requireChromium(): void {
 
 let dir: string;
 let browser: Browser;
-const files = { masked: '', unmasked: '', xss: '', demo: '' };
+const files = { masked: '', unmasked: '', xss: '', demo: '', reviewed: '' };
 let xssPayloads: string[] = [];
 
 async function build(name: string, opts: Parameters<typeof buildFixtureDb>[1], maskIds: boolean): Promise<string> {
@@ -57,6 +58,38 @@ async function build(name: string, opts: Parameters<typeof buildFixtureDb>[1], m
     db.close();
   }
 }
+
+/** A run with imported 核查 results (one carrying attack strings) and a 回头看 comparison. */
+async function buildReviewed(): Promise<string> {
+  const dbFile = join(dir, 'reviewed.duckdb');
+  await buildFixtureDb(dbFile, { leads: 300, seed: 5 });
+  const db = await Db.open(dbFile);
+  try {
+    await ensureReviewTables(db);
+    const ids = (await db.all<{ lead_id: string; name: string }>(`select lead_id, subject_name as name from leads order by score desc, lead_id limit 40`)).map((r) => r);
+    const known = await db.scalar<string>(`select lead_id from leads where subject_name = $n limit 1`, { n: KNOWN.name });
+    const statuses = ['属实', '不属实', '已整改', '核查中', '部分属实'];
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i].lead_id === known) continue;
+      await db.run(`insert into reviews values ($id, $s, '核查结果' || $i, '核查人', DATE '2024-03-05', '一组.xlsx[线索清单]', $row::INTEGER, TIMESTAMP '2024-03-06 00:00:00')`, {
+        id: ids[i].lead_id, s: statuses[i % 5], i: String(i), row: String(i + 2),
+      });
+    }
+    await db.run(`insert into reviews values ($id, '属实', $r, $p, DATE '2024-03-05', '二组.csv', 7, TIMESTAMP '2024-03-06 00:00:00')`, {
+      id: known!, r: REVIEW_XSS, p: '<b onmouseover=window.__xssCanary=12>核查人</b>',
+    });
+    await db.run(FOLLOWUP_DDL);
+    await db.run(`insert into followup select lead_id, rule_id, subject_key, '已整改', true, true, '整改不到位', rule_name, town, village, unit, '/runs/2023'
+                  from leads where lead_id = $id`, { id: known! });
+    await db.run(`insert into followup values ('0000000000000001', 'dibao_vehicle', 'x', '属实', true, false, '已消失', '低保家庭成员名下有机动车', '八巨镇', '八巨村', NULL, '/runs/2023')`);
+    const out = join(dir, 'reviewed.html');
+    await buildReport(db, out, { maskIds: true });
+    return out;
+  } finally {
+    db.close();
+  }
+}
+const REVIEW_XSS = '<img src=x onerror="window.__xssCanary=11">属实，已追回';
 
 interface Opened {
   context: BrowserContext;
@@ -111,6 +144,7 @@ beforeAll(async () => {
   files.unmasked = await build('unmasked', { leads: 300 }, false);
   files.xss = await build('xss', { leads: 1200, xss: xssPayloads, seed: 3 }, true);
   files.demo = await build('demo', { leads: 1000, seed: 11 }, true);
+  files.reviewed = await buildReviewed();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND'],
@@ -207,7 +241,7 @@ describe('report.html in Chromium', { timeout: 90_000 }, () => {
     try {
       const maxAmount = await dbCount('select max(amount) from leads');
       await p.click('th[data-sort="amount"]');
-      const first = await p.textContent('#lead-body tr.lead td.num:nth-of-type(7)');
+      const first = await p.textContent('#lead-body tr.lead td.num:nth-of-type(8)');
       expect(Number(first?.replace(/,/g, ''))).toBeCloseTo(maxAmount, 2);
       expect(await p.textContent('#page-info')).toBe('第 1 / 6 页');
       const firstId = await p.getAttribute('#lead-body tr.lead', 'data-i');
@@ -352,6 +386,44 @@ describe('report.html in Chromium', { timeout: 90_000 }, () => {
       await o.page.screenshot({ path: resolve('test-results/report.png'), fullPage: true });
       expect(existsSync(resolve('test-results/report.png'))).toBe(true);
       expect(o.errors).toEqual([]);
+    } finally {
+      await o.context.close();
+    }
+  });
+
+  it("shows each lead's 核查 status, filters by it, opens its result as inert text, and draws the 核查进度 and 回头看 sections", async () => {
+    const o = await open(files.reviewed);
+    const p = o.page;
+    try {
+      expect(await p.getAttribute('body', 'data-charts')).toBe('10/10');
+      for (const c of ['review_by_place', 'review_by_rule']) expect(await p.$$eval(`[data-chart="${c}"] svg .mark-rect path`, (e) => e.length), c).toBeGreaterThan(0);
+      const db = await Db.open(join(dir, 'reviewed.duckdb'));
+      const counts = Object.fromEntries((await db.all<{ status: string; n: string }>(`select status, count(*) as n from lead_status group by all`)).map((r) => [r.status, Number(r.n)]));
+      db.close();
+      for (const s of ['属实', '已整改', '未核查']) {
+        await p.click('#reset');
+        await p.selectOption('#f-status', { label: s });
+        await p.waitForFunction((n) => (document.querySelector('#count')?.textContent ?? '').startsWith(`符合条件 ${n} 条`), counts[s]);
+        const shown = await p.$$eval('#lead-body tr.lead td.status .st', (e) => e.map((x) => x.textContent));
+        expect(shown.length).toBe(Math.min(50, counts[s]));
+        for (const x of shown) expect(x).toBe(s);
+      }
+      await p.click('#reset');
+      await p.fill('#q', KNOWN.name);
+      await p.waitForFunction((n) => document.querySelector('#lead-body tr.lead td.name')?.textContent === n, KNOWN.name);
+      expect(await p.textContent('#lead-body tr.lead td.status')).toBe('属实整改不到位');
+      await p.click('#lead-body tr.lead');
+      const review = await p.textContent('#lead-body tr.detail .ev-review');
+      expect(review).toContain(`核查结果：${REVIEW_XSS}`);
+      expect(review).toContain('核查人：<b onmouseover=window.__xssCanary=12>核查人</b>');
+      expect(review).toContain('来源：二组.csv 第7行');
+      await p.hover('#lead-body tr.detail .ev-review');
+      expect(await p.evaluate(() => (window as unknown as { __xssCanary?: number }).__xssCanary)).toBeUndefined();
+      const fu = await p.textContent('#followup');
+      expect(fu).toContain('整改率');
+      // earlier leads found true: the 已整改 one still present (整改不到位) and a 属实 one gone → 1 of 2
+      expect(fu).toContain('50.0%');
+      expect(fu).toContain('1 / 2');
     } finally {
       await o.context.close();
     }

@@ -208,7 +208,7 @@ describe('CLI', () => {
   it('exit 1 with the rule file named, no stack trace', () => {
     const file = rule('cli_leak', `select content as subject_key from read_text('${S('root-only.txt')}')`);
     const p = pipeline('cli', 'cli_leak');
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'xuncha.js'), 'run', p, '--quiet'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(process.execPath, [join(ROOT, 'src', 'cli', 'launcher.js'), 'run', p, '--quiet'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('rule.sandbox');
     expect(r.stderr).toContain(file);

@@ -10,7 +10,7 @@ import { Db, RUN_STORAGE_VERSION } from '../../db/connection.js';
 import { enterSandbox } from '../../db/sandbox.js';
 import { UsageError, userError, type DiagnosticLocation } from '../../errors.js';
 import { ingest, type IngestSummary } from '../../ingest/ingest.js';
-import { INGEST_OUTPUTS, RUN_OUTPUTS, withOutputFolder } from '../../outputs/folder.js';
+import { INGEST_OUTPUTS, RUN_OUTPUTS, recoverOutputFolder, withOutputFolder } from '../../outputs/folder.js';
 import { buildManifest, toolVersion, writeManifest, type ManifestRule } from '../../outputs/manifest.js';
 import { rejectsCsvBodyPath, writeRejectsCsv } from '../../outputs/rejects-csv.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -23,6 +23,9 @@ import { writeLeadsXlsx } from '../../outputs/leads-xlsx.js';
 import { buildReport } from '../../report/build-report.js';
 import { buildFinanceAnalytics } from '../../analytics/finance.js';
 import { loadCatalog, preflightRules, runRules, selectRules } from '../../rules/index.js';
+import { checkBeforeRun, compareWithPrevious, followupCsvBodyPath, loadPrevious, writeFollowupCsv, type FollowupSummary } from '../../review/followup.js';
+import { recordOutputFile } from '../../review/guard.js';
+import { ensureReviewTables } from '../../review/model.js';
 
 export async function runCommand(pipelineFile: string, opts: RunCliOptions & { stage: 'run' | 'ingest' }): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet });
@@ -40,6 +43,7 @@ export async function runCommand(pipelineFile: string, opts: RunCliOptions & { s
       { file: relative(process.cwd(), config.file) || config.file, key: 'engine.memory_limit' },
     );
   }
+  if (opts.previous) config.previous = resolve(opts.previous);
   const result = await runPipeline(config, {
     stage: opts.stage,
     progress,
@@ -50,6 +54,14 @@ export async function runCommand(pipelineFile: string, opts: RunCliOptions & { s
   // the accounting and the lead summary are the point of the command: stdout, even with --quiet
   printAccounting(result.ingest);
   if (opts.stage === 'run') printLeadSummary(result);
+  if (result.followup) {
+    const c = result.followup.counts;
+    process.stdout.write(
+      `\n回头看/follow-up (${relative(process.cwd(), config.previous ?? '') || config.previous}): ` +
+        ['整改不到位', '仍存在', '新发现', '已消失'].map((k) => `${k} ${c[k] ?? 0}`).join(' · ') +
+        `；带入核查状态/statuses carried: ${result.followup.carried}\n`,
+    );
+  }
   process.stderr.write(`${opts.quiet ? '' : '\n'}输出/output: ${relative(process.cwd(), config.output) || '.'}\n`);
   return EXIT.ok;
 }
@@ -71,6 +83,8 @@ export interface RunResult {
   leads: number;
   leadsBySeverity: Record<string, number>;
   outDir: string;
+  /** with --previous / previous: the 回头看 counts and the number of statuses carried forward */
+  followup?: FollowupSummary;
 }
 
 export async function runPipeline(
@@ -96,6 +110,12 @@ export async function runPipeline(
   const selection = withRules ? selectRules(catalog, config.rules, presentTables, { file: config.file }) : undefined;
   // custom rules run once on empty tables, so a broken rule is reported before any data is read
   if (selection) await preflightRules(selection.selected, config.rules, { timeoutSeconds: config.engine.rule_timeout });
+
+  // never lose typed work: an earlier or replaced run's un-imported 核查 values stop the run before it reads data
+  // (a commit a killed run left half-done in either folder is completed first, so the check sees whole runs)
+  recoverOutputFolder(config.output, (m) => progress.info(m));
+  if (withRules && config.previous) recoverOutputFolder(config.previous, (m) => progress.info(m));
+  await checkBeforeRun(config.output, withRules ? config.previous : undefined);
 
   return withOutputFolder(
     config.output,
@@ -138,9 +158,21 @@ async function runStages(c: StageContext, staging: string): Promise<RunResult> {
     const summary = await time('ingest', () => ingest(db!, config, progress));
     // From here on DuckDB touches no file but its own: rule SQL runs in the sandbox (db/sandbox.ts); the only
     // paths left open are the two COPY bodies the run writes itself (leads.csv, rejects.csv).
-    await enterSandbox(db, { allowedPaths: [leadsCsvBodyPath(join(staging, 'leads.csv')), rejectsCsvBodyPath(join(staging, 'rejects.csv'))] });
+    // 回头看 reads the earlier run's database now, while other files can still be opened
+    if (withRules && config.previous) {
+      const prev = config.previous;
+      await time('previous', () => loadPrevious(db!, prev));
+    }
+    await enterSandbox(db, {
+      allowedPaths: [
+        leadsCsvBodyPath(join(staging, 'leads.csv')),
+        rejectsCsvBodyPath(join(staging, 'rejects.csv')),
+        followupCsvBodyPath(join(staging, 'followup.csv')),
+      ],
+    });
 
     let manifestRules: ManifestRule[] = [];
+    let followup: FollowupSummary | undefined;
     let leads = 0;
     if (withRules && selection) {
       for (const s of selection.skipped) progress.info(`规则跳过/rule skipped  ${s.rule.id}：${s.reason_zh}`);
@@ -161,6 +193,11 @@ async function runStages(c: StageContext, staging: string): Promise<RunResult> {
         note: r.note ?? null,
       }));
       leads = (await time('leads', () => assembleLeads(db!, catalog))).leads;
+      await ensureReviewTables(db!);
+      if (config.previous) {
+        const prev = config.previous;
+        followup = await time('followup', () => compareWithPrevious(db!, prev));
+      }
       await time('analytics', () => buildFinanceAnalytics(db!));
     }
 
@@ -187,7 +224,9 @@ async function runStages(c: StageContext, staging: string): Promise<RunResult> {
     let leadsBySeverity: Record<string, number> = {};
     if (withRules) {
       await time('leads.csv', () => writeLeadsCsv(db!, join(staging, 'leads.csv')));
-      await time('leads.xlsx', () => writeLeadsXlsx(db!, join(staging, 'leads.xlsx'), catalog));
+      await time('leads.xlsx', () => writeLeadsXlsx(db!, join(staging, 'leads.xlsx')));
+      await recordOutputFile(db!, 'leads.xlsx', join(staging, 'leads.xlsx'));
+      if (followup) await time('followup.csv', () => writeFollowupCsv(db!, join(staging, 'followup.csv')));
       await time('report.html', () => buildReport(db!, join(staging, 'report.html'), { title: config.report.title, maskIds: config.report.mask_ids }));
       leadsBySeverity = Object.fromEntries(
         (await db.all<{ s: string; n: string }>(`select severity as s, count(*) as n from leads group by all`)).map((x) => [x.s, Number(x.n)]),
@@ -200,7 +239,7 @@ async function runStages(c: StageContext, staging: string): Promise<RunResult> {
     db.close();
     db = undefined;
     rmSync(join(staging, 'duckdb.tmp'), { recursive: true, force: true });
-    return { ingest: summary, rules: manifestRules, leads, leadsBySeverity, outDir: config.output };
+    return { ingest: summary, rules: manifestRules, leads, leadsBySeverity, outDir: config.output, followup };
   } catch (e) {
     try {
       db?.close();

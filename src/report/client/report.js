@@ -42,6 +42,8 @@
       key: c.key, name: c.name, py: c.py, hh: c.hh, amount: c.amount, ps: c.ps.map(date), pe: c.pe.map(date), desc: c.desc,
       rules: dict.rule, rulePy: dict.rulePy, sevs: dict.sev, towns: dict.town, townPy: dict.townPy,
       villages: dict.village, villagePy: dict.villagePy, units: dict.unit, unitPy: dict.unitPy,
+      st: c.st || [], statuses: dict.status || ['未核查'], fu: c.fu || [], followups: dict.followup || [],
+      review: function (i) { return (d.reviews || {})[i] || null; },
       evidence: function (i) {
         var k = Math.floor(i / d.chunk);
         if (!evCache[k]) evCache[k] = readJson('xc-ev-' + k) || { s: [], r: [] };
@@ -81,6 +83,16 @@
       out.unit.push(idx('unit', out.units, r.unit)); out.key.push(r.key); out.name.push(r.name); out.py.push(r.py); out.hh.push(r.hh);
       out.amount.push(r.amount); out.ps.push(r.ps); out.pe.push(r.pe); out.desc.push(r.desc);
     }
+    out.statuses = ['未核查', '核查中', '属实', '部分属实', '不属实', '已整改']; out.st = []; out.fu = []; out.followups = [];
+    rows.forEach(function (r) {
+      var k = out.statuses.indexOf(r.status || '未核查');
+      if (k < 0) { k = out.statuses.length; out.statuses.push(r.status); }
+      out.st.push(k);
+      var f = r.followup ? out.followups.indexOf(r.followup) : -1;
+      if (r.followup && f < 0) { f = out.followups.length; out.followups.push(r.followup); }
+      out.fu.push(f);
+    });
+    out.review = function (i) { return rows[i].review || null; };
     out.townPy = out.towns.map(function () { return ''; });
     out.villagePy = out.villages.map(function () { return ''; });
     out.unitPy = out.units.map(function () { return ''; });
@@ -95,6 +107,9 @@
   function ruleName(i) { var r = L.rules[L.rule[i]]; return r ? r[1] : ''; }
   function categoryOf(i) { var r = L.rules[L.rule[i]]; return r ? r[2] : ''; }
   function sevOf(i) { return L.sev[i] >= 0 ? L.sevs[L.sev[i]] : ''; }
+  function statusOf(i) { return L.statuses[L.st[i]] || '未核查'; }
+  function followupOf(i) { return L.fu[i] >= 0 ? L.followups[L.fu[i]] : ''; }
+  var STATUS_CLASS = { '未核查': 'st-none', '核查中': 'st-doing', '属实': 'st-true', '部分属实': 'st-part', '不属实': 'st-false', '已整改': 'st-fixed' };
   function placeOf(i) {
     if (L.unit[i] >= 0) return L.units[L.unit[i]];
     var t = L.town[i] >= 0 ? L.towns[L.town[i]] : '';
@@ -116,6 +131,7 @@
   fill($('f-severity'), L.sevs.map(function (s, k) { return [String(k), SEV[s] || s]; }).sort(function (a, b) {
     return (SEV_ORDER[L.sevs[+a[0]]] == null ? 9 : SEV_ORDER[L.sevs[+a[0]]]) - (SEV_ORDER[L.sevs[+b[0]]] == null ? 9 : SEV_ORDER[L.sevs[+b[0]]]);
   }));
+  fill($('f-status'), L.statuses.map(function (s, k) { return [String(k), s]; }));
   fill($('f-town'), dictOptions(L.towns));
   fill($('f-village'), dictOptions(L.villages));
   fill($('f-unit'), dictOptions(L.units));
@@ -179,7 +195,8 @@
   function compute() {
     var base = search(state.q);
     var fc = selected('f-category'), fr = selected('f-rule'), fs = selected('f-severity');
-    var ft = selected('f-town'), fv = selected('f-village'), fu = selected('f-unit');
+    var ft = selected('f-town'), fv = selected('f-village'), fu = selected('f-unit'), fst = selected('f-status');
+    fst = fst == null ? -2 : +fst;
     fr = fr == null ? -2 : +fr; fs = fs == null ? -2 : +fs; ft = ft == null ? -2 : +ft; fv = fv == null ? -2 : +fv; fu = fu == null ? -2 : +fu;
     var out = [];
     var len = base ? base.length : L.n;
@@ -191,6 +208,7 @@
       if (ft !== -2 && L.town[i] !== ft) continue;
       if (fv !== -2 && L.village[i] !== fv) continue;
       if (fu !== -2 && L.unit[i] !== fu) continue;
+      if (fst !== -2 && L.st[i] !== fst) continue;
       out.push(i);
     }
     if (state.sortKey) {
@@ -204,7 +222,8 @@
         name: function (a, b) { return cmpText(L.name[a], L.name[b]); },
         key: function (a, b) { return cmpText(L.key[a], L.key[b]); },
         place: function (a, b) { return cmpText(placeOf(a), placeOf(b)); },
-        ps: function (a, b) { return cmpText(L.ps[a], L.ps[b]); }
+        ps: function (a, b) { return cmpText(L.ps[a], L.ps[b]); },
+        st: function (a, b) { return L.st[a] - L.st[b]; }
       }[k];
       if (cmp) out.sort(function (a, b) { return d * cmp(a, b) || a - b; });
     }
@@ -223,7 +242,7 @@
     body.textContent = '';
     if (!view.length) {
       var tr = el('tr', 'empty'), td = el('td', null, '没有符合条件的线索');
-      td.colSpan = 9; tr.appendChild(td); frag.appendChild(tr);
+      td.colSpan = 10; tr.appendChild(td); frag.appendChild(tr);
     }
     body.appendChild(frag);
     $('count').textContent = '符合条件 ' + view.length.toLocaleString('en-US') + ' 条' + (view.length !== L.n ? '（共 ' + L.n.toLocaleString('en-US') + ' 条）' : '');
@@ -246,6 +265,12 @@
     var sevTd = el('td');
     sevTd.appendChild(el('span', 'sev sev-' + (SEV[s] ? s : 'other'), SEV[s] || s));
     tr.appendChild(sevTd);
+    var stTd = el('td', 'status');
+    var st = statusOf(i);
+    stTd.appendChild(el('span', 'st ' + (STATUS_CLASS[st] || 'st-none'), st));
+    var fu = followupOf(i);
+    if (fu) stTd.appendChild(el('span', 'fu' + (fu === '整改不到位' ? ' fu-bad' : ''), fu));
+    tr.appendChild(stTd);
     tr.appendChild(el('td', 'rule', ruleName(i)));
     tr.appendChild(el('td', 'name', L.name[i] || ''));
     tr.appendChild(el('td', 'key mono', L.key[i] || ''));
@@ -259,13 +284,24 @@
   function evidencePanel(i) {
     var tr = el('tr', 'detail');
     var td = el('td');
-    td.colSpan = 9;
+    td.colSpan = 10;
     var box = el('div', 'evidence');
     var head = el('div', 'ev-head');
     head.appendChild(el('span', 'ev-title', '线索 ' + L.id[i]));
     if (L.hh[i]) head.appendChild(el('span', 'ev-meta', '家庭/户：' + L.hh[i]));
     box.appendChild(head);
     box.appendChild(el('p', 'ev-desc', L.desc[i] || ''));
+    var rv = L.review(i), rvBox = el('div', 'ev-review');
+    rvBox.appendChild(el('span', 'ev-review-label', '核查状态：'));
+    rvBox.appendChild(el('span', 'st ' + (STATUS_CLASS[statusOf(i)] || 'st-none'), statusOf(i)));
+    if (followupOf(i)) rvBox.appendChild(el('span', 'fu' + (followupOf(i) === '整改不到位' ? ' fu-bad' : ''), '回头看：' + followupOf(i)));
+    if (rv) {
+      if (rv[1]) rvBox.appendChild(el('span', 'ev-meta', '核查人：' + rv[1]));
+      if (rv[2]) rvBox.appendChild(el('span', 'ev-meta', '核查日期：' + rv[2]));
+      if (rv[3]) rvBox.appendChild(el('span', 'ev-meta', '来源：' + rv[3]));
+      if (rv[0]) rvBox.appendChild(el('p', 'ev-review-text', '核查结果：' + rv[0]));
+    }
+    box.appendChild(rvBox);
     var recs = L.evidence(i);
     if (!recs.length) box.appendChild(el('p', 'muted', '（该线索没有附带证据记录）'));
     // Consecutive records of one table with the same fields share one table: one line per source row.
@@ -336,10 +372,10 @@
     clearTimeout(timer);
     timer = setTimeout(function () { state.q = $('q').value; refresh(); }, L.n > 20000 ? 250 : 80);
   });
-  ['f-category', 'f-rule', 'f-severity', 'f-town', 'f-village', 'f-unit'].forEach(function (id) { $(id).addEventListener('change', refresh); });
+  ['f-category', 'f-rule', 'f-severity', 'f-status', 'f-town', 'f-village', 'f-unit'].forEach(function (id) { $(id).addEventListener('change', refresh); });
   $('reset').addEventListener('click', function () {
     $('q').value = ''; state.q = '';
-    ['f-category', 'f-rule', 'f-severity', 'f-town', 'f-village', 'f-unit'].forEach(function (id) { $(id).value = ''; });
+    ['f-category', 'f-rule', 'f-severity', 'f-status', 'f-town', 'f-village', 'f-unit'].forEach(function (id) { $(id).value = ''; });
     state.sortKey = ''; refresh();
   });
   $('page-size').addEventListener('change', function () { state.size = +$('page-size').value; state.page = 0; render(); });
