@@ -24,7 +24,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function xuncha(args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'xuncha.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [join(ROOT, 'src', 'cli', 'launcher.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 function readCsv(file: string): Record<string, string>[] {
