@@ -56,6 +56,7 @@ export abstract class SpooledSource implements OpenedSource {
   abstract readonly format: SourceFormat;
   encoding: string | null = null;
   sheet: string | null = null;
+  sheetNames?: string[];
   protected abstract readonly errorPrefix: string;
   private tmpDir: string | null = null;
   private state: { file: string; width: number; maxLine: number; rowsRead: number; head: string[][]; merges: MergeRange[] } | null = null;
