@@ -196,7 +196,7 @@ function singleHeads(row: string[]): ColumnHead[] {
  * Column heads from a group row over a sub-header row. Returns null unless the lower row reads as header words
  * (no numbers, dates or IDs). `spans`: groups with at least two sub-columns.
  */
-function twoRowHeads(upper: string[], lower: string[], asAbove: boolean): { heads: ColumnHead[]; spans: number } | null {
+function twoRowHeads(upper: string[], lower: string[], asAbove: boolean): { heads: ColumnHead[]; spans: number; merged: number } | null {
   const n = Math.max(upper.length, lower.length);
   const lo = Array.from({ length: n }, (_, i) => lower[i] ?? '');
   const up = Array.from({ length: n }, (_, i) => upper[i] ?? '');
@@ -228,6 +228,8 @@ function twoRowHeads(upper: string[], lower: string[], asAbove: boolean): { head
     }
   }
   const spans = [...subsUnder.values()].filter((s) => s.size >= 2).length;
+  // groups written as merged cells (the reader repeats the label over the merge), not a label followed by blanks
+  const merged = [...subsUnder.keys()].filter((g) => up.some((u, i) => u === g && up[i + 1] === g)).length;
   if (asAbove && spans === 0) return null;
   const heads: ColumnHead[] = [];
   for (let i = 0; i < n; i++) {
@@ -248,7 +250,7 @@ function twoRowHeads(upper: string[], lower: string[], asAbove: boolean): { head
       heads.push({ name: '', candidates: [], texts: [], group: '', sub: '' });
     }
   }
-  return { heads, spans };
+  return { heads, spans, merged };
 }
 
 /** Distinct fields the heads name (explicit and aliases count 1, weak words 0.5). */
@@ -335,10 +337,12 @@ export function detectHeader(preview: string[][], opts: DetectOptions): HeaderRe
     }
   }
   if (opts.headerRow == null && headerIdx > 0 && rows[headerIdx - 1]?.some(Boolean)) {
+    // a group row above the best row: taken when it names more fields, or when its groups are merged cells (a
+    // label followed by blank CSV cells above the header is as likely a title or a note)
     const above = twoRowHeads(rows[headerIdx - 1], rows[headerIdx], true);
     if (above) {
       const s = headsScore(above.heads, idx);
-      if (s >= single && s > bestTwo) {
+      if ((s > single || (s === single && above.merged > 0)) && s > bestTwo) {
         heads = above.heads;
         firstIdx = headerIdx - 1;
         lastIdx = headerIdx;
@@ -533,7 +537,7 @@ export function detectHeader(preview: string[][], opts: DetectOptions): HeaderRe
     const r = fuse.search(normalizeHeader(c.header)).find((x) => (x.score ?? 1) <= 0.35 && mapping[x.item.field] === undefined && !constants.has(x.item.field));
     if (!r) return;
     const f = idx.byName.get(r.item.field)!;
-    if (fitShare(f.type, profiles[i]) >= 0.5) suggestions[c.header] = f.name;
+    if (fitShare(f.type, profiles[i], true) >= 0.5) suggestions[c.header] = f.name;
   });
 
   // the manifest lists the mapping in column order
@@ -599,7 +603,7 @@ function missingRequired(
     for (const c of columns) {
       if (c.field || byVal.includes(c.header)) continue;
       const r = fuse.search(normalizeHeader(c.header)).filter((x) => x.item.field === field.name)[0];
-      if (r && fitShare(field.type, profiles[c.index - 1]) >= 0.5) hits.push({ header: c.header, score: r.score ?? 1 });
+      if (r && fitShare(field.type, profiles[c.index - 1], true) >= 0.5) hits.push({ header: c.header, score: r.score ?? 1 });
     }
     return [...byVal, ...hits.sort((a, b) => a.score - b.score).map((h) => h.header)].slice(0, 3);
   };

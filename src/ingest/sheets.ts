@@ -94,15 +94,15 @@ function reasonOf(t: Tried, best?: Tried): string {
   return t.error ? (t.error.diagnostics[0]?.zh ?? 'error') : 'not chosen';
 }
 
-function withSheetsNote(err: UserError, file: string, tried: Tried[]): UserError {
+function withSheetsNote(err: UserError, file: string, tried: Tried[], best: Tried): UserError {
   if (tried.length < 2) return err;
   const list = tried.map((t) => `「${t.name}」${t.empty ? '（空）' : ''}`).join('、');
   return new UserError([
     ...err.diagnostics,
     diag(
       'ingest.sheets_tried',
-      `${file} 的工作表 ${list} 都已查看，没有一个的表头能对应上所需的列。请用 sheet: 指定工作表，或用 columns: 指定列名。`,
-      `Every sheet of ${file} was tried (${tried.map((t) => t.name).join(', ')}); none has a header with the required columns. Set sheet: or map headers with columns:.`,
+      `${file} 的工作表 ${list} 都已查看，没有一个能完整对应所需的列；以上是表头最接近的工作表「${best.name}」的问题。请用 sheet: 指定工作表，或用 columns: 指定列名。`,
+      `Every sheet of ${file} was tried (${tried.map((t) => t.name).join(', ')}); none maps the required columns. Above: the problems of the closest sheet, "${best.name}". Set sheet: or map headers with columns:.`,
       { file },
     ),
   ]);
@@ -147,7 +147,7 @@ export async function planSheets(spec: SourceSpec, detect: Detect, scoreOpts: Om
     }
     if (best.error) {
       await closeAll([best]);
-      throw withSheetsNote(best.error, spec.displayPath, tried);
+      throw withSheetsNote(best.error, spec.displayPath, tried, best);
     }
     const passedOver = tried.filter((t) => t !== best).map((t) => ({ sheet: t.name, reason: reasonOf(t, best) }));
     return { picks: [{ opened: best.opened!, preview: best.preview!, header: best.header!, spec: { ...spec, sheet: best.name } }], passedOver, stacked: false };
@@ -196,7 +196,7 @@ export async function planSheets(spec: SourceSpec, detect: Detect, scoreOpts: Om
   if (!ok.length) {
     const best = tried.reduce((a, b) => (b.score > a.score ? b : a));
     await closeAll(tried);
-    throw withSheetsNote(best.error!, spec.displayPath, tried);
+    throw withSheetsNote(best.error!, spec.displayPath, tried, best);
   }
   for (const t of tried) if (!t.header) await t.opened?.close();
   return { picks: ok.map((t) => ({ opened: t.opened!, preview: t.preview!, header: t.header!, spec: { ...spec, sheet: t.name } })), passedOver, stacked: true };

@@ -110,11 +110,8 @@ export function profileColumn(values: string[]): ColumnProfile {
     const num = parseNumber(v);
     if (num != null) {
       p.num++;
-      const digits = v.replace(/[^0-9]/g, '');
       if (/^[0-9]{9,}$/.test(v.replace(/[\s-]/g, ''))) p.longDigits++;
-      else if (/[.,，¥￥元]/.test(v) || digits.length <= 8) {
-        if (/\.[0-9]{1,2}\s*元?$|,|¥|￥|元/.test(v)) p.money++;
-      }
+      else if (/\.[0-9]{1,2}\s*元?$|[0-9],[0-9]{3}|[¥￥元]/.test(v)) p.money++;
     }
     // person names
     const name = v.replace(/[\s\u3000]/g, '').replace(/[•・‧･]/g, '·');
@@ -128,8 +125,12 @@ export function profileColumn(values: string[]): ColumnProfile {
   return p;
 }
 
-/** Share of the sample that fits a field type (1 when the type has no value signature, e.g. free text). */
-export function fitShare(type: FieldType, p: ColumnProfile): number {
+/**
+ * Share of the sample that fits a field type (1 when the type has no value signature, e.g. free text). `strict`
+ * (for suggestions): a person name must look like one (2–4 Han characters), not merely be text — an owner or
+ * account holder may be a company, so a mapping is not refused on that.
+ */
+export function fitShare(type: FieldType, p: ColumnProfile, strict = false): number {
   if (p.n === 0) return 1;
   switch (type) {
     case 'id':
@@ -141,7 +142,9 @@ export function fitShare(type: FieldType, p: ColumnProfile): number {
       return p.num / p.n;
     case 'name':
       // a person-name column holds text, not numbers or ids
-      return (p.n - Math.max(p.num, p.idShape)) / p.n;
+      return strict ? p.hanName / p.n : (p.n - Math.max(p.num, p.idShape)) / p.n;
+    case 'account':
+      return strict ? p.num / p.n : 1;
     default:
       return 1;
   }
