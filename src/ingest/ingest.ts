@@ -416,7 +416,7 @@ async function classifyAndLoad(
   // constants: a field filled with the same text on every row (a literal in place of a stage column)
   const constCell = new Map<string, string>();
   for (const [name, v] of Object.entries(constants)) {
-    byField.set(name, { index: 0, header: `constants.${name}`, field: name, scale: 1, texts: [] });
+    byField.set(name, { index: 0, header: `constants.${name}`, label: `constants.${name}`, field: name, scale: 1, texts: [] });
     constCell.set(name, quoteLiteral(v));
   }
   const cells = Array.from({ length: ncols }, (_, i) => `c${i + 1}`);

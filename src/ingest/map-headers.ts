@@ -37,6 +37,8 @@ export interface ColumnMapping {
   scale: number;
   /** the header cells of this column as written in the file (upper and lower row), for repeated-header rows */
   texts: string[];
+  /** the header as written (line breaks kept), for messages through showHeader */
+  label: string;
   /** how the field was found */
   by?: MappedBy;
 }
@@ -169,6 +171,8 @@ export interface DetectOptions {
 
 interface ColumnHead {
   name: string;
+  /** as written, for messages */
+  label: string;
   /** texts to match, in priority order */
   candidates: string[];
   /** header cells as written */
@@ -189,7 +193,7 @@ function valueLike(v: string): boolean {
 }
 
 function singleHeads(row: string[]): ColumnHead[] {
-  return row.map((h) => ({ name: columnName(h), candidates: h ? [h] : [], texts: h ? [h] : [], group: '', sub: '' }));
+  return row.map((h) => ({ name: columnName(h), label: h, candidates: h ? [h] : [], texts: h ? [h] : [], group: '', sub: '' }));
 }
 
 /**
@@ -241,13 +245,13 @@ function twoRowHeads(upper: string[], lower: string[], asAbove: boolean): { head
       const cands = [`${g}/${s}`, `${g}${s}`];
       if (gs && gs !== g) cands.push(`${gs}${s}`);
       if ((subCount.get(normalizeHeader(s)) ?? 0) <= 1) cands.push(s);
-      heads.push({ name: `${columnName(g)}/${columnName(s)}`, candidates: cands, texts, group: g, sub: s });
+      heads.push({ name: `${columnName(g)}/${columnName(s)}`, label: `${g}/${s}`, candidates: cands, texts, group: g, sub: s });
     } else if (g) {
-      heads.push({ name: columnName(g), candidates: [g], texts, group: '', sub: '' });
+      heads.push({ name: columnName(g), label: g, candidates: [g], texts, group: '', sub: '' });
     } else if (s) {
-      heads.push({ name: columnName(s), candidates: [s], texts, group: '', sub: '' });
+      heads.push({ name: columnName(s), label: s, candidates: [s], texts, group: '', sub: '' });
     } else {
-      heads.push({ name: '', candidates: [], texts: [], group: '', sub: '' });
+      heads.push({ name: '', label: '', candidates: [], texts: [], group: '', sub: '' });
     }
   }
   return { heads, spans, merged };
@@ -387,7 +391,7 @@ export function detectHeader(preview: string[][], opts: DetectOptions): HeaderRe
     const m = matchTexts(h.candidates, idx);
     if (m?.by === 'columns') usedExplicit.add(m.key);
     hits.push(m);
-    columns.push({ index: i + 1, header: name, field: null, scale: m?.scale ?? 1, texts: h.texts });
+    columns.push({ index: i + 1, header: name, field: null, scale: m?.scale ?? 1, texts: h.texts, label: seen > 0 ? name : h.label || name });
   });
 
   const rejected: ValueDecision[] = [];
@@ -396,6 +400,7 @@ export function detectHeader(preview: string[][], opts: DetectOptions): HeaderRe
   const constants = new Set(opts.constants ?? []);
   const dupes: Diagnostic[] = [];
   const mapping: Record<string, string> = {};
+  const labelOf = (name: string) => columns.find((c) => c.header === name)?.label ?? name;
 
   // explicit columns and aliases
   columns.forEach((c, i) => {
@@ -414,8 +419,8 @@ export function detectHeader(preview: string[][], opts: DetectOptions): HeaderRe
       dupes.push(
         diag(
           'ingest.duplicate_header',
-          `${opts.file} 中有两列都对应字段 ${m.field}："${showHeader(mapping[m.field])}" 和 "${showHeader(c.header)}"（第${i + 1}列）。无法确定用哪一列，请用 columns 明确映射其中一列，或删除重复列。`,
-          `Two columns of ${opts.file} map to field ${m.field}: "${showHeader(mapping[m.field])}" and "${showHeader(c.header)}" (column ${i + 1}). Map one explicitly with columns:, or remove the duplicate.`,
+          `${opts.file} 中有两列都对应字段 ${m.field}："${showHeader(labelOf(mapping[m.field]))}" 和 "${showHeader(c.label)}"（第${i + 1}列）。无法确定用哪一列，请用 columns 明确映射其中一列，或删除重复列。`,
+          `Two columns of ${opts.file} map to field ${m.field}: "${showHeader(labelOf(mapping[m.field]))}" and "${showHeader(c.label)}" (column ${i + 1}). Map one explicitly with columns:, or remove the duplicate.`,
           { ...at, row: lastIdx + 1 },
         ),
       );
@@ -446,8 +451,8 @@ export function detectHeader(preview: string[][], opts: DetectOptions): HeaderRe
     const top = ok.filter((i) => hits[i]!.rank === best);
     if (top.length > 1) {
       notes.push(
-        `${opts.file}：列 ${top.map((i) => `“${showHeader(columns[i].header)}”`).join('、')} 都可能是 ${fieldName}，无法确定，均保留在 _extra；如需要请在 columns 中指定。` +
-          ` Columns ${top.map((i) => `"${showHeader(columns[i].header)}"`).join(', ')} could each be ${fieldName}; none was mapped (map one with columns:).`,
+        `${opts.file}：列 ${top.map((i) => `“${showHeader(columns[i].label)}”`).join('、')} 都可能是 ${fieldName}，无法确定，均保留在 _extra；如需要请在 columns 中指定。` +
+          ` Columns ${top.map((i) => `"${showHeader(columns[i].label)}"`).join(', ')} could each be ${fieldName}; none was mapped (map one with columns:).`,
       );
       continue;
     }
@@ -473,12 +478,7 @@ export function detectHeader(preview: string[][], opts: DetectOptions): HeaderRe
   const has = (f: string) => mapping[f] !== undefined || constants.has(f);
   const voucherAlt = opts.table === 'voucher' && has('amount') && has('direction');
   const fuse = fieldFuse(opts.table);
-  const otherRole = (header: string, field: FieldSpec) => {
-    // the header reads as another field of the same type (户主证件 → head_id_number): not a candidate for `field`
-    const r = fuse.search(normalizeHeader(header))[0];
-    if (!r || (r.score ?? 1) > 0.5 || r.item.field === field.name) return false;
-    return idx.byName.get(r.item.field)?.type === field.type;
-  };
+  const otherRole = (header: string, field: FieldSpec) => otherPerson(header, field, fuse, idx);
   const valueCandidates = (field: FieldSpec) =>
     columns
       .map((c, i) => ({ c, i, why: c.field || overridden.some((o) => o.header === c.header) ? null : recogniseByValues(field, c.header, profiles[i]) }))
@@ -522,8 +522,8 @@ export function detectHeader(preview: string[][], opts: DetectOptions): HeaderRe
     unused.push(
       diag(
         'ingest.column_not_found',
-        `columns 中的「${showHeader(key)}」（→ ${field}）在 ${opts.file} 的表头中找不到。${near.length ? `最接近的表头：${near.map((h) => `「${showHeader(h)}」`).join('、')}。` : ''}文件中的表头：${headerList.map((c) => showHeader(c.header)).join('、')}。`,
-        `columns key "${showHeader(key)}" (→ ${field}) matches no header of ${opts.file}.${near.length ? ` Nearest: ${near.map((h) => `"${showHeader(h)}"`).join(', ')}.` : ''} Headers: ${headerList.map((c) => showHeader(c.header)).join(', ')}.`,
+        `columns 中的「${showHeader(key)}」（→ ${field}）在 ${opts.file} 的表头中找不到。${near.length ? `最接近的表头：${near.map((h) => `「${showHeader(h)}」`).join('、')}。` : ''}文件中的表头：${headerList.map((c) => showHeader(c.label)).join('、')}。`,
+        `columns key "${showHeader(key)}" (→ ${field}) matches no header of ${opts.file}.${near.length ? ` Nearest: ${near.map((h) => `"${showHeader(h)}"`).join(', ')}.` : ''} Headers: ${headerList.map((c) => showHeader(c.label)).join(', ')}.`,
         { ...at, key: `columns.${key}` },
       ),
     );
@@ -557,6 +557,22 @@ export function detectHeader(preview: string[][], opts: DetectOptions): HeaderRe
   };
 }
 
+/** Words naming a person other than the row's subject: 户主, 申请人, 干部, 开户人, 经办人 … */
+const ROLE_WORDS = /户主|申请人|干部|配偶|代理人|经办人|监护人|联系人|法定代表人|法人|开户|账户|持卡|领款|收款|负责人|审核|制单|复核|记账|出纳|股东|投资人|承包方|权利人|所有人|车主|死者|备案人/;
+
+/**
+ * Whether a header names another person or field than `field`, so its values must not make it `field`: the header
+ * holds a role word the field's own words do not (户主身份证号 is not the member's ID in a payout list), or it reads
+ * as another field of the same type (户主证件 → head_id_number).
+ */
+function otherPerson(header: string, field: FieldSpec, fuse: ReturnType<typeof fieldFuse>, idx: AliasIndex): boolean {
+  const role = field.type === 'id' || field.type === 'name' ? header.match(ROLE_WORDS)?.[0] : undefined;
+  if (role && !field.aliases.some((a) => a.includes(role))) return true;
+  const r = fuse.search(normalizeHeader(header))[0];
+  if (!r || (r.score ?? 1) > 0.5 || r.item.field === field.name) return false;
+  return idx.byName.get(r.item.field)?.type === field.type;
+}
+
 function nearestHeaders(key: string, heads: ColumnHead[]): string[] {
   const items = heads.filter((h) => h.name).map((h) => ({ name: h.name, norm: normalizeHeader(h.name) }));
   const fuse = new Fuse(items, { keys: ['norm'], includeScore: true, threshold: 0.6, ignoreLocation: true });
@@ -573,7 +589,7 @@ function fieldFuse(table: CanonicalTableName) {
   return new Fuse(items, { keys: ['alias'], includeScore: true, threshold: 0.5, ignoreLocation: true });
 }
 
-/** `header（样本：a、b、c）` for messages */
+/** `header（a、b、c）` for messages */
 function withSamples(header: string, p: ColumnProfile | undefined): string {
   return p && p.samples.length ? `${showHeader(header)}（${p.samples.join('、')}）` : showHeader(header);
 }
@@ -592,8 +608,8 @@ function missingRequired(
   const out: Diagnostic[] = [];
   const has = (f: string) => mapping[f] !== undefined || constants.has(f);
   const fuse = fieldFuse(table);
-  const listed = columns.map((c) => withSamples(c.header, profiles[c.index - 1])).join('、');
-  const listedEn = columns.map((c) => showHeader(c.header) + (profiles[c.index - 1]?.samples.length ? ` (${profiles[c.index - 1].samples.join(', ')})` : '')).join(', ');
+  const listed = columns.map((c) => withSamples(c.label, profiles[c.index - 1])).join('、');
+  const listedEn = columns.map((c) => showHeader(c.label) + (profiles[c.index - 1]?.samples.length ? ` (${profiles[c.index - 1].samples.join(', ')})` : '')).join(', ');
   const nearest = (field: FieldSpec): string[] => {
     // columns whose values look like the field come first (several of them: which one is not clear), then columns
     // whose header is near the field's words and whose values fit its type; columns mapped to another field are
@@ -602,6 +618,7 @@ function missingRequired(
     const hits: { header: string; score: number }[] = [];
     for (const c of columns) {
       if (c.field || byVal.includes(c.header)) continue;
+      if ((field.type === 'id' || field.type === 'name') && otherPerson(c.header, field, fuse, idx)) continue;
       const r = fuse.search(normalizeHeader(c.header)).filter((x) => x.item.field === field.name)[0];
       if (r && fitShare(field.type, profiles[c.index - 1], true) >= 0.5) hits.push({ header: c.header, score: r.score ?? 1 });
     }
@@ -639,6 +656,5 @@ function missingRequired(
   for (const [, fs] of groups) {
     if (!fs.some((f) => has(f.name))) report(fs[0], `（或「${fs.slice(1).map((f) => f.zh).join('、')}」之一）`, ` (or one of ${fs.slice(1).map((f) => f.name).join(', ')})`);
   }
-  void idx;
   return out;
 }
