@@ -554,6 +554,19 @@ async function classifyAndLoad(
   // counted as skipped) and are deleted. They are few, so a province-sized file streams through once.
   let t = performance.now();
   const idCell = idCol ? `c${idCol.col.index}` : null;
+  // person ids: normalized and validated once per distinct cell text (payout tables repeat each id on every row), with
+  // the number of rows of each, so the ID forms of SPEC §3.2 are counted without another pass over the stage
+  const IDS = '_x_ids';
+  if (idCell) {
+    await db.run(
+      `create or replace temp table ${IDS} as
+       select _k, n, _id, xc_id_valid(_id) as valid, xc_id_birth(_id) as birth, xc_id_sex(_id) as sex, form
+       from (select _k, n, xc_norm_id(_k) as _id, xc_id_form(_k) as form
+             from (select ${idCell} as _k, count(*) as n from ${STAGE} where ${idCell} is not null group by 1))`,
+      undefined,
+      'distinct ids',
+    );
+  }
   const values = exprs.map((e) => (idCell && e === idCol ? `_ids._id as ${V('id_number')}` : `${e.value} as ${V(e.field.name)}`));
   const loadSql = `insert into ${quoteIdent(table)} select ${selectCols.join(',\n       ')}
      from (
@@ -567,10 +580,7 @@ async function classifyAndLoad(
            from ${STAGE} s
            ${
              idCell
-               ? `left join (select _k, _id, xc_id_valid(_id) as valid, xc_id_birth(_id) as birth, xc_id_sex(_id) as sex, form
-                             from (select _k, xc_norm_id(_k) as _id, xc_id_form(_k) as form
-                                   from (select distinct ${idCell} as _k from ${STAGE} where ${idCell} is not null))) as _ids
-                    on _ids._k = s.${idCell}`
+               ? `left join ${IDS} as _ids on _ids._k = s.${idCell}`
                : ''
            }
          )
@@ -605,19 +615,12 @@ async function classifyAndLoad(
   if (stageRows - exceptions > 0) counts.data = stageRows - exceptions;
   prof('rejects', t);
 
-  // ID cells of the file in the forms of SPEC §3.2 (only cells that are not a plain 18-character ID are looked at)
+  // ID cells of the file in the forms of SPEC §3.2
   const idForms = { suffix: 0, masked: 0 };
   if (idCell) {
-    t = performance.now();
-    const r = await db.all<{ form: string; n: string }>(
-      `select form, sum(n) as n from (select xc_id_form(_k) as form, n from (
-         select ${idCell} as _k, count(*) as n from ${STAGE} where not regexp_full_match(${idCell}, '[0-9]{17}[0-9X]') group by 1))
-       where form is not null group by all`,
-      undefined,
-      'id forms',
-    );
+    const r = await db.all<{ form: string; n: string }>(`select form, sum(n) as n from ${IDS} where form is not null group by all`, undefined, 'id forms');
     for (const x of r) if (x.form === 'suffix' || x.form === 'masked') idForms[x.form] = Number(x.n);
-    prof('id forms', t);
+    await db.run(`drop table if exists ${IDS}`);
   }
   return { counts, idForms };
 }

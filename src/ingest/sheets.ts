@@ -66,12 +66,22 @@ async function tryOpen(spec: SourceSpec, name: string | number | undefined, dete
   const label = opened.sheet ?? String(name ?? '');
   const names = opened.sheetNames;
   let preview: string[][];
-  try {
-    preview = await opened.preview(previewRows);
-  } catch (e) {
-    await opened.close();
-    if (e instanceof UserError && e.diagnostics.some((d) => d.code === 'ingest.empty_file')) return { name: label, names, empty: true, score: -1, error: e };
-    throw e;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      preview = await opened.preview(previewRows);
+      break;
+    } catch (e) {
+      await opened.close();
+      if (e instanceof UserError && e.diagnostics.some((d) => d.code === 'ingest.empty_file')) return { name: label, names, empty: true, score: -1, error: e };
+      // exceljs's streaming reader now and then loses the workbook.xml entry when a workbook stores it last (exceljs
+      // issue #3064: "Cannot read properties of undefined (reading 'sheets')"): the same file reads on a new pass.
+      // Remove once the XLSX reader reads parts through the zip directory.
+      if (attempt < 3 && e instanceof UserError && e.diagnostics.some((d) => d.code === 'ingest.bad_xlsx' && d.en.includes("reading 'sheets'"))) {
+        opened = await openSource(s);
+        continue;
+      }
+      throw e;
+    }
   }
   try {
     const header = detect(preview, opened.sheet);
