@@ -192,6 +192,14 @@ function valueLike(v: string): boolean {
   return /^[0-9X*]{15,20}$/i.test(v.replace(/\s/g, ''));
 }
 
+const NOTE_CELL = /^(?:[(（\[【<《][^()（）\[\]【】]*[)）\]】>》]|(?:单位[:：]?)?(?:元|万元|亩|平方米|㎡|人|户|%|必填|选填|非必填|必填项|选填项))$/;
+
+/** A row of bracketed notes and units only (（必填）, （元）, 单位：元), as import templates put under their headers. */
+function notesRow(row: string[] | undefined): boolean {
+  const cells = (row ?? []).filter(Boolean);
+  return cells.length >= 2 && cells.every((c) => NOTE_CELL.test(c.replace(/\s/g, '')));
+}
+
 function singleHeads(row: string[]): ColumnHead[] {
   return row.map((h) => ({ name: columnName(h), label: h, candidates: h ? [h] : [], texts: h ? [h] : [], group: '', sub: '' }));
 }
@@ -334,7 +342,8 @@ export function detectHeader(preview: string[][], opts: DetectOptions): HeaderRe
   const below = rows[headerIdx + 1] ? twoRowHeads(rows[headerIdx], rows[headerIdx + 1], false) : null;
   if (below) {
     const s = headsScore(below.heads, idx);
-    if (below.spans >= 1 ? s >= single : s > single) {
+    // a sub-header row under groups, or a row of notes and units under the header (（必填）, （元）) belongs to it
+    if (below.spans >= 1 || notesRow(rows[headerIdx + 1]) ? s >= single : s > single) {
       heads = below.heads;
       lastIdx = headerIdx + 1;
       bestTwo = s;
@@ -635,10 +644,12 @@ function missingRequired(
           (amb ? `按值看，${amb.map((h) => `「${showHeader(h)}」`).join('、')}都像${field.zh}，无法确定是哪一列。` : '') +
           (near.length
             ? `最接近的列：${near.map((h) => `「${showHeader(h)}」`).join('、')}——如果是它，请在流水线的 columns 中写 "${near[0]}: ${field.name}"。`
-            : `请在流水线的 columns 中指定哪一列是它，或用 constants 给出固定值。`),
+            : `请在流水线的 columns 中指定哪一列是它。`) +
+          `如果文件里没有这一列（例如一个单位一个文件的账），可以用 constants 为整个文件给出固定值，如 constants: { ${field.name}: "{file}" }（{file} 为文件名，{sheet} 为工作表名，{title} 为标题行）。`,
         `${at.file}: table ${table} needs column ${field.name}${extraEn}; recognised headers: ${words.join(', ')}. Headers found (sample values): ${listedEn}.` +
           (amb ? ` By their values ${amb.map((h) => `"${showHeader(h)}"`).join(', ')} could each be ${field.name}.` : '') +
-          (near.length ? ` Closest: ${near.map((h) => `"${showHeader(h)}"`).join(', ')} — map it with columns: { "${near[0]}": ${field.name} }.` : ' Map it with columns:, or give it with constants:.'),
+          (near.length ? ` Closest: ${near.map((h) => `"${showHeader(h)}"`).join(', ')} — map it with columns: { "${near[0]}": ${field.name} }.` : ' Map it with columns:.') +
+          ` If the file has no such column, give one value for the whole file with constants: { ${field.name}: "{file}" } ({file}, {sheet}, {title}).`,
         at,
       ),
     );

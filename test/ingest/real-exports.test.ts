@@ -351,6 +351,11 @@ describe('cause 6: two-row headers', () => {
     expect(h.headerRows).toBe(2);
   });
 
+  it('a row of notes and units under the header belongs to it', () => {
+    const h = detectHeader([['姓名', '身份证号', '死亡日期', '备注'], ['（必填）', '（必填）', '（年月日）', '（选填）'], [P[0].name, P[0].id, '2023-01-01', '']], { table: 'death', file: 'd.csv' });
+    expect(h).toMatchObject({ headerRows: 2, headerRow: 2, mapping: { name: '姓名/（必填）', id_number: '身份证号/（必填）', death_date: '死亡日期/（年月日）' } });
+  });
+
   it('a data row of text under a header is not taken for a sub-header', () => {
     const h = detectHeader([['姓名', '与户主关系', '住址', '身份证号'], ['张三', '户主', '塘墩村', ''], ['李四', '配偶', '塘墩村', '']], { table: 'person', file: 'p.csv' });
     expect(h.headerRows).toBe(1);
