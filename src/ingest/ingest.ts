@@ -177,7 +177,8 @@ function resolveConstants(src: SourceSpec, sheet: string | null, header: HeaderR
     });
     v = v.trim();
     // a date (or a month) stated inside a longer text, e.g. the title 滨海县2023年3月低保金发放明细 → 2023年3月
-    if ((field.type === 'date' || name === 'period') && raw !== v && !parseDate(v)) {
+    // (date fields, and text fields holding a period or month: period, pay_month …)
+    if ((field.type === 'date' || /period|month/.test(name)) && raw !== v && !parseDate(v)) {
       const m = v.match(/(?:19|20)[0-9]{2}\s*(?:[-/.年]\s*[0-9]{1,2}\s*(?:[-/.月]\s*(?:[0-9]{1,2}\s*[日号]?)?)?|[0-9]{4}(?:[0-9]{2})?)/);
       if (m) v = m[0].trim().replace(/[-/.]$/, '');
     }

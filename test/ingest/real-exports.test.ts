@@ -229,6 +229,17 @@ describe('cause 3: columns recognised by their values', () => {
     expect(err.zh).not.toMatch(/最接近的列：「户主身份证号」/);
     const h = detectHeader([['姓名', '身份证号', '补贴项目', '金额', '发放日期', '标题'], ...ids.map((p) => [p.name, p.id, '低保', '1.00', '2023-01-01', '说明'])], { table: 'subsidy', file: 's.csv' });
     expect(h.suggestions).toEqual({});
+    // a ledger without a unit column: 科目名称 (the account) is not offered as the unit; constants are
+    const v = (() => {
+      try {
+        detectHeader([['日期', '凭证号', '摘要', '科目名称', '借方', '贷方'], ['2023-01-01', '1', '购', '办公费', '1.00', '']], { table: 'voucher', file: 'v.csv' });
+      } catch (e) {
+        return (e as UserError).diagnostics[0];
+      }
+    })()!;
+    expect(v.zh).toContain('缺少必需的列「单位」');
+    expect(v.zh).not.toContain('最接近的列：「科目名称」');
+    expect(v.zh).toContain('constants: { unit: "{file}" }');
   });
 });
 
@@ -256,6 +267,21 @@ describe('cause 4: ID forms', () => {
     // invalid_id: only the wrong check digit is a lead; masked IDs are not, and two masked IDs never join
     await runRules(db, loadCatalog(), { include: ['invalid_id', 'duplicate_payment'], exclude: [], params: {}, custom: [] });
     expect(await db.all(`select rule_id, subject_key from findings order by 1`)).toEqual([{ rule_id: 'invalid_id', subject_key: rows[5][1] }]);
+  });
+});
+
+describe('cause 4: other ID fields', () => {
+  it('a masked head-of-household ID is no ID either: NULL, its text in _extra; a member suffix on the head ID is cut', async () => {
+    const rows = [
+      ['户主身份证号', '成员姓名', '成员身份证号', '与户主关系'],
+      [P[0].id.slice(0, 6) + '********' + P[0].id.slice(14), P[1].name, P[1].id, '配偶'],
+      [P[0].id + '01', P[2].name, P[2].id, '子女'],
+    ];
+    const { db } = await run({ 'd.csv': csv(rows) }, 'sources:\n  dibao: { path: d.csv }\n');
+    expect(await db.all(`select head_id_number, json_extract_string(_extra, '户主身份证号') as raw from dibao order by _source_row`)).toEqual([
+      { head_id_number: null, raw: rows[1][0] },
+      { head_id_number: P[0].id, raw: rows[2][0] },
+    ]);
   });
 });
 
