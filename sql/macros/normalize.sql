@@ -60,18 +60,43 @@ CREATE OR REPLACE MACRO xc__id_check(s) AS CASE
 CREATE OR REPLACE MACRO xc__id_clean(s) AS
   upper(regexp_replace(xc_halfwidth(s), '^[\s\p{Z}\p{Cc}\p{Cf}'']+|[\s\p{Z}\p{Cc}\p{Cf}]+', '', 'g'));
 
--- c already cleaned: '' -> NULL; 15 digits whose 19yymmdd is a real date -> 18 digits; anything else unchanged
+-- c already cleaned: an 18-character id whose check character is right, followed by a 1-2 digit member number
+-- (rosters that number each member: ...181X44) (internal)
+CREATE OR REPLACE MACRO xc__id_suffixed(c) AS
+  regexp_full_match(c, '[0-9]{17}[0-9X][0-9]{1,2}') AND xc__id_check(c) = substr(c, 18, 1);
+
+-- c already cleaned: a masked id, 14-18 characters of digits, X and mask characters (* or ●) with at least one mask
+-- character (or an X before the last place) and at least 4 digits: 3209221965****1234, 320922********1234 (internal)
+CREATE OR REPLACE MACRO xc__id_masked_clean(c) AS
+  regexp_full_match(c, '[0-9X*●]{14,18}')
+  AND (regexp_matches(c, '[*●]') OR contains(left(c, length(c) - 1), 'X'))
+  AND length(regexp_replace(c, '[^0-9]', '', 'g')) >= 4;
+
+-- c already cleaned: '' -> NULL; 15 digits whose 19yymmdd is a real date -> 18 digits; a valid 18-character id with a
+-- 1-2 digit member suffix -> the id; a masked id -> NULL (not an id: never joined on); anything else unchanged
 CREATE OR REPLACE MACRO xc__id_upgrade(c) AS CASE
   WHEN c = '' THEN NULL
   WHEN regexp_full_match(c, '[0-9]{15}') AND try_strptime('19' || substr(c, 7, 6), '%Y%m%d') IS NOT NULL
     THEN left(c, 6) || '19' || substr(c, 7) || xc__id_check(left(c, 6) || '19' || substr(c, 7))
+  WHEN xc__id_suffixed(c) THEN left(c, 18)
+  WHEN xc__id_masked_clean(c) THEN NULL
   ELSE c END;
 
--- normalized id text (see src/README.md); NULL if blank
+-- normalized id text (see src/README.md); NULL if blank or masked
 -- (fast path: an id that is already 17 digits + digit or X is returned as is, as the general path would)
 CREATE OR REPLACE MACRO xc_norm_id(s) AS CASE
   WHEN regexp_full_match(s, '[0-9]{17}[0-9X]') THEN s
   ELSE list_transform([xc__id_clean(s)], lambda xc_c: xc__id_upgrade(xc_c))[1] END;
+
+-- how a written id departs from an id (SPEC §3.2): 'suffix' (a valid 18-character id followed by a 1-2 digit member
+-- number; xc_norm_id returns the id), 'masked' (xc_norm_id returns NULL), NULL otherwise
+CREATE OR REPLACE MACRO xc_id_form(s) AS CASE
+  WHEN s IS NULL OR regexp_full_match(s, '[0-9]{17}[0-9X]') THEN NULL
+  ELSE list_transform([xc__id_clean(s)], lambda xc_c: CASE
+    WHEN xc__id_suffixed(xc_c) THEN 'suffix' WHEN xc__id_masked_clean(xc_c) THEN 'masked' END)[1] END;
+
+-- true when the text is a masked id (3209221965****1234); false otherwise, never NULL
+CREATE OR REPLACE MACRO xc_id_masked(s) AS coalesce(xc_id_form(s) = 'masked', false);
 
 -- birth date of an 18-character id (17 digits + digit or X): a real calendar date within 1880-01-01..today, else NULL
 CREATE OR REPLACE MACRO xc_id_birth(id) AS CASE

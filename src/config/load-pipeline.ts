@@ -8,19 +8,42 @@ import Fuse from 'fuse.js';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { diag, userError, UserError, type Diagnostic, type DiagnosticLocation } from '../errors.js';
-import { CANONICAL_TABLE_NAMES, TABLES, isCanonicalTable, type CanonicalTableName } from '../schema/canonical-tables.js';
+import { CANONICAL_TABLE_NAMES, isCanonicalTable, mappableFields, type CanonicalTableName } from '../schema/canonical-tables.js';
 import { expandGlob, hasGlob } from './glob.js';
-import type { PipelineConfig, SourceSpec } from './types.js';
+import type { EncodingOption, PipelineConfig, SourceSpec } from './types.js';
 
+const sheetRef = z.union([z.string().min(1), z.number().int().min(1)]);
 const sourceSchema = z
   .object({
     path: z.string().min(1),
-    encoding: z.enum(['auto', 'utf-8', 'utf8', 'gbk', 'gb18030', 'gb2312']).optional(),
-    sheet: z.union([z.string().min(1), z.number().int().min(1)]).optional(),
+    // any spelling; checked against ENCODINGS below (case-insensitive) with a message listing the accepted ones
+    encoding: z.string().min(1).optional(),
+    sheet: z.union([sheetRef, z.array(sheetRef).min(1)]).optional(),
     header_row: z.number().int().min(1).optional(),
     columns: z.record(z.string(), z.string()).optional(),
+    constants: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   })
   .strict();
+
+/** Encoding names as analysts write them (case-insensitive) → the reader's option (GBK text is decoded as GB18030). */
+const ENCODINGS: Record<string, EncodingOption> = {
+  auto: 'auto',
+  'utf-8': 'utf-8', utf8: 'utf-8', utf_8: 'utf-8', 'utf-8-bom': 'utf-8', 'utf-8-sig': 'utf-8', 'utf8-bom': 'utf-8',
+  gbk: 'gbk', 'x-gbk': 'gbk', cp936: 'gbk', ms936: 'gbk', 'windows-936': 'gbk', '936': 'gbk',
+  gb2312: 'gb18030', 'gb-2312': 'gb18030', 'gb_2312': 'gb18030', 'euc-cn': 'gb18030', gb18030: 'gb18030', 'gb-18030': 'gb18030',
+};
+
+export function parseEncoding(name: string): EncodingOption | undefined {
+  return ENCODINGS[name.trim().toLowerCase().replace(/\s+/g, '')];
+}
+
+/** `sheet: all` (also 全部 / 所有) */
+function isAllSheets(v: unknown): boolean {
+  return typeof v === 'string' && ['all', '全部', '所有', '全部工作表'].includes(v.trim().toLowerCase());
+}
+
+const PLACEHOLDER_RE = /\{([^{}]*)\}/g;
+const PLACEHOLDERS = ['file', 'sheet', 'title'];
 
 const pipelineSchema = z
   .object({
@@ -86,15 +109,15 @@ export function parsePipeline(text: string, absFile: string): PipelineConfig {
   const lineOf = (offset: number | undefined) => (offset == null ? undefined : lc.linePos(offset).line);
   const diags: Diagnostic[] = [];
 
+  // a full-width colon after a key is the usual cause of a broken pipeline file; it often parses (as a strange key
+  // or text) instead of failing, so it is looked for in the text itself
+  diags.push(...fullWidthColons(text, shown));
   for (const e of doc.errors) {
-    diags.push(
-      diag('pipeline.yaml_syntax', `YAML 语法错误：${e.message.split('\n')[0]}`, `YAML syntax error: ${e.message.split('\n')[0]}`, {
-        file: shown,
-        line: lineOf(e.pos?.[0]),
-      }),
-    );
+    const line = lineOf(e.pos?.[0]);
+    if (line != null && diags.some((d) => d.code === 'pipeline.fullwidth_colon' && d.at?.line === line)) continue;
+    diags.push(yamlSyntaxDiag(e.code, e.message.split('\n')[0], text, line, shown));
   }
-  if (diags.length) throw new UserError(diags);
+  if (diags.length) throw new UserError(sortDiags(diags));
 
   let data: unknown;
   try {
@@ -156,7 +179,48 @@ export function parsePipeline(text: string, absFile: string): PipelineConfig {
     const list = Array.isArray(value) ? value : [value];
     list.forEach((src, idx) => {
       const path = Array.isArray(value) ? ['sources', table, idx] : ['sources', table];
-      const fieldNames = new Set([...TABLES[table].fields, ...(TABLES[table].alternates ?? [])].map((f) => f.name));
+      const fieldNames = new Set(mappableFields(table).map((f) => f.name));
+      let enc: EncodingOption | undefined = 'auto';
+      if (src.encoding != null) {
+        enc = parseEncoding(src.encoding);
+        if (!enc) {
+          diags.push(
+            diag(
+              'pipeline.bad_encoding',
+              `encoding: ${src.encoding} 不是支持的文字编码。可写：auto（自动识别，默认）、UTF-8、GBK、GB18030（大小写不限；也接受 utf8、cp936、gb2312 等写法）。`,
+              `encoding: ${src.encoding} is not a supported encoding. Use auto (default), UTF-8, GBK or GB18030 (any case; utf8, cp936, gb2312 are accepted too).`,
+              at([...path, 'encoding']),
+            ),
+          );
+        }
+      }
+      for (const [field, v] of Object.entries(src.constants ?? {})) {
+        if (!fieldNames.has(field)) {
+          const sugg = suggest(field, [...fieldNames]);
+          diags.push(
+            diag(
+              'pipeline.unknown_field',
+              `constants 中的 "${field}" 不是 ${table} 表的字段。${sugg ? `是否应为 "${sugg}"？` : ''}可用字段：${[...fieldNames].join(', ')}`,
+              `constants key "${field}" is not a field of ${table}.${sugg ? ` Did you mean "${sugg}"?` : ''}`,
+              at([...path, 'constants', field], true),
+            ),
+          );
+        }
+        for (const m of String(v).matchAll(PLACEHOLDER_RE)) {
+          if (!PLACEHOLDERS.includes(m[1].trim())) {
+            diags.push(
+              diag(
+                'pipeline.bad_placeholder',
+                `constants.${field} 中的 {${m[1]}} 无法识别：可用的占位符只有 {file}（文件名，不含扩展名）、{sheet}（工作表名）和 {title}（表头上方的标题行）。`,
+                `constants.${field}: unknown placeholder {${m[1]}}; use {file} (file name without extension), {sheet} (sheet name) or {title} (the title row above the header).`,
+                at([...path, 'constants', field]),
+              ),
+            );
+          }
+        }
+      }
+      const sheetList = Array.isArray(src.sheet) ? src.sheet : null;
+      const allSheets = isAllSheets(src.sheet);
       for (const [header, field] of Object.entries(src.columns ?? {})) {
         if (!fieldNames.has(field)) {
           const sugg = suggest(field, [...fieldNames]);
@@ -183,20 +247,28 @@ export function parsePipeline(text: string, absFile: string): PipelineConfig {
           );
           continue;
         }
-        const enc = src.encoding === 'utf8' ? 'utf-8' : src.encoding === 'gb2312' ? 'gb18030' : src.encoding;
-        if (src.sheet != null && !['.xlsx', '.xlsm', '.xls'].includes(extname(f).toLowerCase())) {
+        const excel = ['.xlsx', '.xlsm', '.xls', '.et'].includes(extname(f).toLowerCase());
+        if (src.sheet != null && !excel) {
           diags.push(
             diag('pipeline.sheet_not_excel', `sheet 只适用于 Excel 文件，而 ${src.path} 不是 Excel 文件。`, `sheet applies to Excel files only; ${src.path} is not one.`, at([...path, 'sheet'])),
           );
         }
+        if (!excel && Object.values(src.constants ?? {}).some((v) => /\{\s*sheet\s*\}/.test(String(v)))) {
+          diags.push(
+            diag('pipeline.sheet_not_excel', `constants 中的 {sheet} 只适用于 Excel 文件，而 ${src.path} 不是 Excel 文件。`, `{sheet} in constants applies to Excel files only; ${src.path} is not one.`, at([...path, 'constants'])),
+          );
+        }
+        const constants = src.constants ? Object.fromEntries(Object.entries(src.constants).map(([k, v]) => [k, String(v)])) : undefined;
         sources.push({
           table: table as CanonicalTableName,
           path: f,
           displayPath: relative(dir, f).split(sep).join('/'),
           encoding: enc ?? 'auto',
-          ...(src.sheet != null ? { sheet: src.sheet } : {}),
+          ...(src.sheet != null && !sheetList && !allSheets ? { sheet: src.sheet as string | number } : {}),
+          ...(allSheets ? { sheets: 'all' as const } : sheetList ? { sheets: sheetList } : {}),
           ...(src.header_row != null ? { header_row: src.header_row } : {}),
           ...(src.columns ? { columns: src.columns } : {}),
+          ...(constants ? { constants } : {}),
           yamlLine: nodeLine(doc, path, false, lineOf),
         });
       }
@@ -260,13 +332,65 @@ export function parsePipeline(text: string, absFile: string): PipelineConfig {
 }
 
 function unknownTable(table: string, at: DiagnosticLocation): Diagnostic {
-  const sugg = suggest(table, [...CANONICAL_TABLE_NAMES]);
+  const sugg = suggest(table.split(/[:：]/)[0].trim(), [...CANONICAL_TABLE_NAMES]);
+  const colon = colonHint(table);
   return diag(
     'pipeline.unknown_table',
-    `sources 中的表名 "${table}" 不存在。${sugg ? `是否应为 "${sugg}"？` : ''}可用的表：${CANONICAL_TABLE_NAMES.join(', ')}`,
-    `Unknown table "${table}" in sources.${sugg ? ` Did you mean "${sugg}"?` : ''} Known tables: ${CANONICAL_TABLE_NAMES.join(', ')}`,
+    `sources 中的表名 "${table}" 不存在。${colon.zh}${sugg ? `是否应为 "${sugg}"？` : ''}可用的表：${CANONICAL_TABLE_NAMES.join(', ')}`,
+    `Unknown table "${table}" in sources.${colon.en}${sugg ? ` Did you mean "${sugg}"?` : ''} Known tables: ${CANONICAL_TABLE_NAMES.join(', ')}`,
     at,
   );
+}
+
+/** A key that swallowed its value: `dibao:{ path: a }` (no space after the colon) or a full-width colon. */
+function colonHint(key: string): { zh: string; en: string } {
+  if (key.includes('：')) return { zh: '（这里用了全角冒号“：”，YAML 需要半角冒号“:”后跟一个空格。）', en: ' (a full-width colon "：" was used; YAML needs ":" followed by a space.)' };
+  if (/:\S/.test(key)) return { zh: '（冒号“:”后面需要一个空格。）', en: ' (put a space after the colon.)' };
+  return { zh: '', en: '' };
+}
+
+/**
+ * Lines where a key is followed by a full-width colon `：` (the usual cause of a broken pipeline file, written by
+ * Chinese input methods): `sources：`, `dibao： { path: a.csv }`, `{ path： a.csv }`. Text in quotes and comments is
+ * ignored; a colon inside a value (`title: 报告：上篇`) is not a key.
+ */
+function fullWidthColons(text: string, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, '""').replace(/(^|\s)#.*$/, '');
+    const m = /(?:^\s*(?:-\s+)?|[{,]\s*)([^\s:：{},\[\]#][^:：{},\[\]#]*?)\s*：/.exec(line);
+    if (!m) return;
+    out.push(
+      diag(
+        'pipeline.fullwidth_colon',
+        `第${i + 1}行的“${m[1]}”后面用了全角冒号“：”。YAML 只认半角冒号“:”，而且冒号后要有一个空格：写成“${m[1]}: …”。（中文输入法下常见，请切换到英文标点。）`,
+        `Line ${i + 1}: "${m[1]}" is followed by a full-width colon "：". YAML needs a half-width ":" followed by a space: "${m[1]}: …".`,
+        { file, line: i + 1 },
+      ),
+    );
+  });
+  return out;
+}
+
+const YAML_ZH: Record<string, string> = {
+  TAB_AS_INDENT: '用了 Tab 键缩进。YAML 只允许用空格缩进，请把这一行开头的 Tab 换成空格（同一层级的键左对齐）。',
+  BAD_INDENT: '缩进不一致。同一层级的键必须从同一列开始，请用空格对齐（不要混用 Tab）。',
+  MISSING_CHAR: '缺少配对的引号或括号（" 或 \' 或 } 或 ]）。',
+  DUPLICATE_KEY: '同一个键在这里写了两次，请删去一个或合并。',
+  MULTILINE_IMPLICIT_KEY: '键必须写在一行内、后跟半角冒号和一个空格。常见原因：用了全角冒号“：”，或冒号后少了空格，或上一行的引号没有闭合。',
+  BLOCK_AS_IMPLICIT_KEY: '键必须写在一行内、后跟半角冒号和一个空格。常见原因：用了全角冒号“：”或冒号后少了空格。',
+  UNEXPECTED_TOKEN: '这里有无法识别的符号。请检查冒号、逗号、括号是否为半角英文标点。',
+  BAD_SCALAR_START: '值不能以这个符号开头；以 @、`、%、| 等开头的文字请加引号。',
+  BLOCK_IN_FLOW: '花括号 { } 或方括号 [ ] 里不能换行写成块结构；请写在一行内，或去掉括号改用缩进。',
+  MULTIPLE_DOCS: '文件里有多个 YAML 文档（---）；流水线文件只能有一个。',
+};
+
+function yamlSyntaxDiag(code: string, message: string, text: string, line: number | undefined, file: string): Diagnostic {
+  const src = line != null ? text.split(/\r?\n/)[line - 1] : undefined;
+  const tab = src != null && /^\s*\t/.test(src);
+  const zh = tab ? YAML_ZH.TAB_AS_INDENT : (YAML_ZH[code] ?? '请检查这一行的冒号（半角“:”后跟空格）、缩进（只用空格）和引号。');
+  const shownLine = src != null ? `（第${line}行：${src.replace(/\t/g, '→').trim().slice(0, 60)}）` : '';
+  return diag('pipeline.yaml_syntax', `YAML 语法错误：${zh}${shownLine}`, `YAML syntax error: ${message}`, { file, line });
 }
 
 function nodeLine(
@@ -307,11 +431,12 @@ function zodIssueToDiag(
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys: string[] }).keys;
     const known = knownKeysAt(path);
-    const sugg = keys.map((k) => suggest(k, known)).filter(Boolean);
+    const sugg = keys.map((k) => suggest(k.split(/[:：]/)[0].trim(), known)).filter(Boolean);
+    const colon = colonHint(keys.find((k) => colonHint(k).zh) ?? '');
     return diag(
       'pipeline.unknown_key',
-      `${where === '(顶层)' ? '顶层' : where} 中有未知的键：${keys.join(', ')}。${sugg.length ? `是否应为 ${sugg.join(', ')}？` : ''}可用的键：${known.join(', ')}`,
-      `Unknown key(s) ${keys.join(', ')} in ${where}.${sugg.length ? ` Did you mean ${sugg.join(', ')}?` : ''} Allowed: ${known.join(', ')}`,
+      `${where === '(顶层)' ? '顶层' : where} 中有未知的键：${keys.join(', ')}。${colon.zh}${sugg.length ? `是否应为 ${sugg.join(', ')}？` : ''}可用的键：${known.join(', ')}`,
+      `Unknown key(s) ${keys.join(', ')} in ${where}.${colon.en}${sugg.length ? ` Did you mean ${sugg.join(', ')}?` : ''} Allowed: ${known.join(', ')}`,
       { file, line: nodeLine(doc, [...path, keys[0]], true, lineOf), key: [...path, keys[0]].join('.') },
     );
   }
@@ -334,10 +459,18 @@ function zodIssueToDiag(
     });
   }
   if (issue.code === 'invalid_union') {
+    if (path[path.length - 1] === 'sheet') {
+      return diag(
+        'pipeline.wrong_type',
+        `${where} 的写法不对：应为工作表名称、序号（从1开始）、all（全部工作表）或它们的列表。`,
+        `${where} is malformed: expected a sheet name, a 1-based index, all, or a list of names/indexes.`,
+        { file, line: nodeLine(doc, path, false, lineOf), key: where },
+      );
+    }
     return diag(
       'pipeline.wrong_type',
-      `${where} 的写法不对：应为 { path: … } 或它们的列表，且只能使用 path、encoding、sheet、header_row、columns 这些键。`,
-      `${where} is malformed: expected { path: … } or a list of them, with keys path, encoding, sheet, header_row, columns only.`,
+      `${where} 的写法不对：应为 { path: … } 或它们的列表，且只能使用 path、encoding、sheet、header_row、columns、constants 这些键。`,
+      `${where} is malformed: expected { path: … } or a list of them, with keys path, encoding, sheet, header_row, columns, constants only.`,
       { file, line: nodeLine(doc, path, false, lineOf), key: where },
     );
   }

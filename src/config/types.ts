@@ -10,8 +10,15 @@ export interface SourceSpec {
   /** the path as the analyst sees it: relative to the pipeline file, forward slashes. Used in _source_file. */
   displayPath: string;
   encoding: EncodingOption;
-  /** sheet name or 1-based index; XLSX/XLS only; default the first sheet */
+  /** sheet name or 1-based index; XLSX/XLS only; default: the sheet whose header best matches the table */
   sheet?: string | number;
+  /** `sheet: all` or a list of sheets: stack them into the table, `_source_file` = `file[sheet]` (SPEC §3.2) */
+  sheets?: 'all' | (string | number)[];
+  /**
+   * `constants:` canonical field → text filled into every row; may hold {file} (file name without extension),
+   * {sheet} and {title} (the title row above the header)
+   */
+  constants?: Record<string, string>;
   /** 1-based physical row of the header; default: detected */
   header_row?: number;
   /** explicit header → canonical field mapping, overrides aliases */

@@ -32,16 +32,48 @@ export function to18(id15: string): string {
 
 const CLEAN = new RegExp(`^[${INVISIBLE.slice(1, -1)}']+|${INVISIBLE}+`, 'gu');
 
+/** Cleaned id text (mirror of xc__id_clean): half-width, whitespace/invisible and leading ' removed, upper case. */
+export function cleanIdText(s: string): string {
+  return halfwidth(s).replace(CLEAN, '').toUpperCase();
+}
+
+/** A valid 18-character id followed by a 1–2 digit member number (…181X44); c already cleaned. */
+function isSuffixed(c: string): boolean {
+  return /^[0-9]{17}[0-9X][0-9]{1,2}$/.test(c) && idCheckDigit(c.slice(0, 17)) === c[17];
+}
+
+/** A masked id (3209221965****1234, 320922********1234); c already cleaned. Mirror of xc__id_masked_clean. */
+function isMaskedClean(c: string): boolean {
+  return (
+    /^[0-9X*●]{14,18}$/.test(c) && (/[*●]/.test(c) || c.slice(0, -1).includes('X')) && c.replace(/[^0-9]/g, '').length >= 4
+  );
+}
+
+/**
+ * How a written id departs from an id (SPEC §3.2, mirror of xc_id_form): 'suffix' for a valid 18-character id plus
+ * a 1–2 digit member number (normIdNumber gives the id), 'masked' (normIdNumber gives null), else null.
+ */
+export function idForm(s: string | null | undefined): 'suffix' | 'masked' | null {
+  if (s == null || /^[0-9]{17}[0-9X]$/.test(s)) return null;
+  const c = cleanIdText(s);
+  if (isSuffixed(c)) return 'suffix';
+  if (isMaskedClean(c)) return 'masked';
+  return null;
+}
+
 /**
  * Normalized id text: half-width, every whitespace/invisible character removed, leading Excel text marks (')
- * removed, upper case; a 15-digit id whose 19yymmdd is a real date becomes 18 digits. Anything else stays as
- * written (cleaned). null when blank.
+ * removed, upper case; a 15-digit id whose 19yymmdd is a real date becomes 18 digits; a valid 18-character id with
+ * a 1–2 digit member suffix becomes the id. A masked id is not an id: null. Anything else stays as written
+ * (cleaned). null when blank.
  */
 export function normIdNumber(s: string | null | undefined): string | null {
   if (s == null) return null;
-  const c = halfwidth(s).replace(CLEAN, '').toUpperCase();
+  const c = cleanIdText(s);
   if (c === '') return null;
   if (/^[0-9]{15}$/.test(c) && yyyymmdd('19' + c.slice(6, 12))) return to18(c);
+  if (isSuffixed(c)) return c.slice(0, 18);
+  if (isMaskedClean(c)) return null;
   return c;
 }
 
@@ -54,13 +86,20 @@ export interface IdInfo {
 
 let regionCodes: Set<string> | undefined;
 
-/** GB/T 2260 codes ever in use (1980–2024), from the same CSV as the DuckDB table _ref_region. Cached. */
+/**
+ * GB/T 2260 codes ever in use (1980–2024), from the same CSV as the DuckDB table _ref_region, plus the city-level
+ * 市辖区 code xxxx01 of every prefecture-level 市 (320101 南京市市辖区, 411401 商丘市市辖区): county lists omit them,
+ * but IDs were issued under them (SPEC §3.2). Cached.
+ */
 export function loadRegionCodeSet(): Set<string> {
   if (!regionCodes) {
     const set = new Set<string>();
     for (const line of readFileSync(REGION_CSV, 'utf8').split(/\r?\n/)) {
-      const code = line.replace(/^\uFEFF/, '').split(',')[0];
-      if (/^[0-9]{6}$/.test(code)) set.add(code);
+      const cells = line.replace(/^\uFEFF/, '').split(',');
+      const code = cells[0];
+      if (!/^[0-9]{6}$/.test(code)) continue;
+      set.add(code);
+      if (cells[4] === '地级' && cells[3]?.endsWith('市')) set.add(code.slice(0, 4) + '01');
     }
     regionCodes = set;
   }

@@ -26,11 +26,16 @@ export async function installMacros(db: Db): Promise<void> {
 export async function loadRegionCodes(db: Db): Promise<void> {
   if (await db.tableExists('_ref_region')) return;
   // COPY-style table functions cannot take bound parameters for the path: quoteLiteral is the one escape.
+  // plus the city-level 市辖区 code xxxx01 of every prefecture-level 市 (320101, 411401): county lists omit them, but
+  // IDs were issued under them (SPEC §3.2; mirror in normalize/id-number.ts loadRegionCodeSet)
   await db.run(
     `create table _ref_region as
-       select distinct cast("代码" as varchar) as code
-       from read_csv(${quoteLiteral(REGION_CSV)}, header = true, all_varchar = true)
-       where regexp_full_match(cast("代码" as varchar), '[0-9]{6}')`,
+       with src as (select cast("代码" as varchar) as code, "名称" as name, "级别" as level
+                    from read_csv(${quoteLiteral(REGION_CSV)}, header = true, all_varchar = true))
+       select distinct code from (
+         select code from src where regexp_full_match(code, '[0-9]{6}')
+         union all
+         select left(code, 4) || '01' from src where regexp_full_match(code, '[0-9]{6}') and level = '地级' and suffix(name, '市'))`,
     undefined,
     'load region codes',
   );

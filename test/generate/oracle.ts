@@ -76,7 +76,10 @@ async function readRows(file: string, table: CanonicalTableName, headerRow?: num
   const spec = TABLES[table];
   const map = (h: string) => {
     const n = normalizeHeader(h);
-    for (const f of [...spec.fields, ...(spec.alternates ?? [])]) if (f.aliases.some((a) => normalizeHeader(a) === n)) return f.name;
+    const fields = [...spec.fields, ...(spec.alternates ?? [])];
+    for (const f of fields) if (f.aliases.some((a) => normalizeHeader(a) === n)) return f.name;
+    // looser header words (SPEC §3.2), as ingest takes them when no alias names the field
+    for (const f of fields) if ((f.weak ?? []).some((a) => normalizeHeader(a) === n)) return f.name;
     return undefined;
   };
   let hi = headerRow ? headerRow - 1 : grid.findIndex((r) => r && r.filter((c) => map(c)).length >= 2);

@@ -139,9 +139,9 @@ describe('ingest', () => {
   });
 
   it('explains a missing required column with the headers found', async () => {
-    const d = await ingestError({ 'v.csv': '姓名,身份证件号,车牌\n张三,1,苏J\n' }, 'sources:\n  vehicle: { path: v.csv }\n');
+    const d = await ingestError({ 'v.csv': '姓名,持有人号码,车牌\n张三,1,苏J\n' }, 'sources:\n  vehicle: { path: v.csv }\n');
     expect(d.code).toBe('ingest.missing_required_column');
-    expect(d.zh).toContain('身份证件号');
+    expect(d.zh).toContain('持有人号码');
   });
 
   it('refuses an empty file and a binary file with a message naming the file', async () => {

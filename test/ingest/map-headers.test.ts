@@ -49,13 +49,14 @@ describe('header detection and mapping', () => {
     );
     expect(h.headerRow).toBe(2);
     expect(h.headerRows).toBe(2);
-    expect(h.mapping).toMatchObject({ debit: '借方', credit: '贷方', unit: '单位' });
+    // combined columns are named group/sub and mapped on the sub-header
+    expect(h.mapping).toMatchObject({ debit: '金额/借方', credit: '金额/贷方', unit: '单位' });
   });
 
   it('names missing required columns with the headers found and the nearest', () => {
-    const ds = err(() => detectHeader([['姓名', '身份证件号', '车牌']], { table: 'vehicle', file: 'v.csv' }));
+    const ds = err(() => detectHeader([['姓名', '持有人证件', '车牌']], { table: 'vehicle', file: 'v.csv' }));
     expect(ds[0].code).toBe('ingest.missing_required_column');
-    expect(ds[0].zh).toContain('身份证件号');
+    expect(ds[0].zh).toContain('持有人证件');
     expect(ds[0].zh).toContain('columns');
   });
 

@@ -39,11 +39,23 @@ interface Expected {
   sex: '男' | '女' | null;
 }
 
-/** What our policy says about a vector, derived from its `computed` block only. */
+/**
+ * SPEC §3.2: the city-level 市辖区 code xxxx01 of a prefecture-level 市 is plausible although county lists omit it
+ * (440401 珠海市市辖区). The prefecture codes come from the same GB/T 2260 list the vectors were checked against.
+ */
+const CITY_DISTRICTS = new Set(
+  readFileSync(external('gbt2260-areacodes', 'result.csv'), 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.replace(/^\uFEFF/, '').split(','))
+    .filter((c) => /^[0-9]{4}00$/.test(c[0]) && c[4] === '地级' && c[3].endsWith('市'))
+    .map((c) => c[0].slice(0, 4) + '01'),
+);
+
+/** What our policy says about a vector, derived from its `computed` block (and the 市辖区 rule above) only. */
 function expected(v: Vector): Expected {
   const c = v.computed;
   const sex = c.sex === 'male' ? '男' : c.sex === 'female' ? '女' : null;
-  const inRegion = c.region?.in_gbt2260_1981_2024 === true;
+  const inRegion = c.region?.in_gbt2260_1981_2024 === true || CITY_DISTRICTS.has(c.region_code ?? '');
   if (c.length === 15 && c.format_ok) {
     // a real 19yymmdd date → converted to 18 digits (check digit right by construction), else kept as written
     if (c.date_ok) return { norm: c.upgraded_18!, valid: inRegion, birthDate: c.birth_date!, sex };
@@ -68,7 +80,6 @@ const POLICY_DIFFERENCES: Record<string, string> = {
   '830000199201300022': '台湾居民居住证 prefix 830000 is not a GB/T 2260 code',
   '830000200209060065': '台湾居民居住证 prefix 830000 is not a GB/T 2260 code',
   '932682198501010017': '外国人永久居留身份证 (9xxxxx) is not a GB/T 2260 code',
-  '44040119580101000X': '440401 (珠海市市辖区, historic) is not in the 1981-2024 code list',
   '140120197901010008': '140120 (太原市市区, historic) is not in the 1981-2024 code list',
   '235407195106112745': 'validator.js only checks the province; 235407 is not a county code',
   '111111111111111': "hutool's lenient 15-digit check; 111111 is not a region code",

@@ -1,7 +1,7 @@
 /** Table-driven edge cases of every TypeScript normalizer (the SQL macros are held to the same answers by sql-ts-agree). */
 import { describe, expect, it } from 'vitest';
 import { halfwidth, isBlank, trimInvisible } from '../../src/normalize/halfwidth.js';
-import { idCheckDigit, idInfo, normIdNumber, to18 } from '../../src/normalize/id-number.js';
+import { idCheckDigit, idForm, idInfo, normIdNumber, to18 } from '../../src/normalize/id-number.js';
 import { normName } from '../../src/normalize/name.js';
 import { excelSerialToDate, isOpenDate, parseDate } from '../../src/normalize/date.js';
 import { parseMoney, parseNumber } from '../../src/normalize/money.js';
@@ -149,3 +149,40 @@ table('normPeriod', normPeriod, [
   ['2023', '2023'], [' 2023 ', '2023'], ['12', '12'], ['2023年第一季度', '2023年第一季度'], [' 2023-13 ', '2023-13'],
   ['2023-01至2023-03', '2023-01至2023-03'],
 ]);
+
+describe('ID forms seen in real files (SPEC §3.2)', () => {
+  const id = (first17: string) => first17 + idCheckDigit(first17);
+  const VALID = id('32092219650101123'); // 320922 滨海县
+
+  it('an 18-character ID with a 1–2 digit member suffix is the ID', () => {
+    expect(normIdNumber(VALID + '44')).toBe(VALID);
+    expect(normIdNumber(VALID + '7')).toBe(VALID);
+    expect(idForm(VALID + '44')).toBe('suffix');
+    expect(idInfo(normIdNumber(VALID + '44')).valid).toBe(true);
+  });
+
+  it('does not cut a suffix from an invalid ID or a longer run of digits', () => {
+    const wrong = VALID.slice(0, 17) + (VALID[17] === '1' ? '2' : '1');
+    expect(normIdNumber(wrong + '44')).toBe(wrong + '44');
+    expect(normIdNumber(VALID + '123')).toBe(VALID + '123');
+    expect(idForm(wrong + '44')).toBeNull();
+  });
+
+  it('a masked ID is not an ID: no number, marked masked', () => {
+    for (const m of ['3209221965****1234', '320922********1234', '３２０９２２１９６５＊＊＊＊１２３４', '320922●●●●●●●●1234', '32092219650101123*']) {
+      expect(normIdNumber(m), m).toBeNull();
+      expect(idForm(m), m).toBe('masked');
+    }
+    expect(idForm(VALID)).toBeNull();
+    expect(idForm('11010119900307867X')).toBeNull(); // a check character X is not a mask
+    expect(idForm('****')).toBeNull(); // too short to be an ID
+  });
+
+  it('city-level 市辖区 codes xxxx01 are plausible regions', () => {
+    for (const region of ['320101', '411401', '370101', '440401']) {
+      expect(idInfo(id(region + '19900101123')).valid, region).toBe(true);
+    }
+    // a code that never existed stays implausible
+    expect(idInfo(id('320199' + '19900101123')).valid).toBe(false);
+  });
+});

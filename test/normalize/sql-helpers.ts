@@ -8,6 +8,8 @@ export interface SqlRow {
   blank: boolean;
   hw: string | null;
   norm_id: string | null;
+  id_form: string | null;
+  id_masked: boolean;
   id_valid: boolean;
   id_birth: string | null;
   id_sex: string | null;
@@ -32,7 +34,8 @@ export async function runMacros(db: Db, inputs: (string | null)[]): Promise<SqlR
   return db.all<SqlRow>(
     `with t(i, s) as (values ${values}),
           n as (select i, s, xc_norm_id(s) as id from t)
-     select i, xc_is_blank(s) as blank, xc_halfwidth(s) as hw, id as norm_id, xc_id_valid(id) as id_valid,
+     select i, xc_is_blank(s) as blank, xc_halfwidth(s) as hw, id as norm_id, xc_id_form(s) as id_form,
+            xc_id_masked(s) as id_masked, xc_id_valid(id) as id_valid,
             xc_id_birth(id) as id_birth, xc_id_sex(id) as id_sex, xc_norm_name(s) as name,
             xc_parse_date(s) as date, xc_is_open_date(s) as open, xc_parse_money(s) as money,
             xc_parse_number(s) as number, xc_norm_account(s) as account, xc_norm_period(s) as period

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.js';
 import { halfwidth, isBlank } from '../../src/normalize/halfwidth.js';
-import { idCheckDigit, idInfo, normIdNumber } from '../../src/normalize/id-number.js';
+import { idCheckDigit, idForm, idInfo, normIdNumber } from '../../src/normalize/id-number.js';
 import { normName } from '../../src/normalize/name.js';
 import { isOpenDate, parseDate } from '../../src/normalize/date.js';
 import { parseMoney, parseNumber } from '../../src/normalize/money.js';
@@ -21,6 +21,10 @@ const HAND: (string | null)[] = [
   "'110101199003078670", '110101900307867', '610104620932690', '440308199902301512', '111111199901101512',
   '110101188001010018', '110101187912310015', '520323297806058856', '33010219200403064x', '830000199201300022',
   'T60426199101010078', '3301022011022000D6', '12345678901234567', '1234567890123456789', '110101000000000',
+  // SPEC §3.2 forms: member suffix (valid id + 1-2 digits; an invalid id + digits stays as written), masked ids
+  '11010119900307867044', '1101011990030786704', '11010119900307867X4', '11010119900307867144', '110101199003078670123',
+  '3209221965****1234', '320922********1234', '32092219650101123*', '3209221965＊＊＊＊1234', '320922●●●●●●●●1234',
+  '320922XXXXXXXX1234', '**************1234', '****', '3209****', '320101199001010015',
   // names
   '张 三', ' 李四 ', '王\u3000五', '买买提•艾力', '买买提.艾力', '买买提。艾力', 'A・B', '阿·卜', '赵\u200b六', '\ufeff钱七',
   '孙\u00ad八', '周\u00a0九', 'ＡＢＣ', 'A.B', '迪丽‧热巴', '迪丽･热巴', '迪丽∙热巴',
@@ -74,6 +78,8 @@ function fuzz(n: number, seed: number): string[] {
     out.push(String(Math.floor(r() * 120000)) + (r() < 0.3 ? '.5' : ''));
     const first17 = String(110000 + Math.floor(r() * 600000)) + `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}` + String(Math.floor(r() * 1000)).padStart(3, '0');
     out.push(r() < 0.7 ? first17 + idCheckDigit(first17) : first17 + 'X');
+    out.push(first17 + idCheckDigit(first17) + String(Math.floor(r() * 100)));
+    out.push(first17.slice(0, 6 + Math.floor(r() * 6)) + '****' + first17.slice(14, 17) + idCheckDigit(first17));
     out.push(first17.slice(0, 6) + first17.slice(8, 17));
     out.push((r() < 0.5 ? '-' : '') + (r() * 10 ** Math.floor(r() * 12)).toFixed(Math.floor(r() * 5)));
   }
@@ -93,6 +99,8 @@ function tsRow(s: string | null): Omit<SqlRow, 'i'> {
     blank: isBlank(s),
     hw: s == null ? null : halfwidth(s),
     norm_id: id,
+    id_form: idForm(s),
+    id_masked: idForm(s) === 'masked',
     id_valid: info.valid,
     id_birth: info.birthDate,
     id_sex: info.sex,

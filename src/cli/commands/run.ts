@@ -258,7 +258,7 @@ function printAccounting(s: IngestSummary): void {
   for (const i of s.inputs) {
     lines.push(
       pad(
-        [i.table, i.path, fmt(i.rows_read), fmt(i.rows_loaded), fmt(i.rows_rejected), `${fmt(i.rows_skipped)} (${i.skipped.title}/${i.skipped.header}/${i.skipped.blank}/${i.skipped.total})`],
+        [i.table, i.source_file ?? i.path, fmt(i.rows_read), fmt(i.rows_loaded), fmt(i.rows_rejected), `${fmt(i.rows_skipped)} (${i.skipped.title}/${i.skipped.header}/${i.skipped.blank}/${i.skipped.total})`],
         [12, 44, 10, 10, 10, 0],
       ),
     );

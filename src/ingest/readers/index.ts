@@ -76,8 +76,13 @@ export async function openSource(spec: SourceSpec, limits: ReaderLimits = DEFAUL
 async function openOther(format: SourceFormat, spec: SourceSpec, limits: ReaderLimits): Promise<OpenedSource> {
   switch (format) {
     case 'xlsx': {
-      const { XlsxSource } = await import('./xlsx.js');
-      return XlsxSource.open(spec, limits);
+      const { XlsxSource, listXlsxSheets } = await import('./xlsx.js');
+      const opened: OpenedSource = await XlsxSource.open(spec, limits);
+      // the sheet list (workbook.xml through the zip directory: cheap) for sheet choice and `sheet: all`
+      opened.sheetNames = listXlsxSheets(spec.path, spec.displayPath, limits)
+        .sheets.filter((s) => !s.hidden)
+        .map((s) => s.name);
+      return opened;
     }
     case 'xls': {
       const { XlsSource } = await import('./xls.js');

@@ -74,6 +74,7 @@ export abstract class SpooledSource implements OpenedSource {
   abstract readonly format: SourceFormat;
   encoding: string | null = null;
   sheet: string | null = null;
+  sheetNames?: string[];
   protected abstract readonly errorPrefix: string;
   /** bounds on hostile files (limits.ts); readers set them from the pipeline's engine: block */
   protected limits: ReaderLimits = DEFAULT_LIMITS;

@@ -23,6 +23,11 @@ export interface OpenedSource {
   /** XLSX/XLS: the sheet name actually read; else null */
   sheet: string | null;
   /**
+   * XLSX/XLS: the names of the workbook's visible sheets, in tab order (open one with `sheet:` set to its name);
+   * undefined for formats without sheets. Used by ingest to choose or stack sheets (SPEC §3.2).
+   */
+  sheetNames?: string[];
+  /**
    * The first n physical rows as text cells; element i = physical row i+1; merged cells filled with the merge's
    * top-left value; blank rows included as [].
    */

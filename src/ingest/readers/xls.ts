@@ -116,6 +116,7 @@ export class XlsSource extends SpooledSource {
     super();
     this.sheet = result.sheet ?? null;
     this.encoding = null;
+    this.sheetNames = Array.isArray(result.sheets) ? result.sheets.map(String) : undefined;
   }
 
   static async open(spec: SourceSpec, limits: ReaderLimits = DEFAULT_LIMITS): Promise<XlsSource> {
