@@ -115,16 +115,13 @@ findings as (
     select
         v.voucher_key as subject_key,
         coalesce(v.counterparty, v.summary) as subject_name,
-        cast(null as varchar) as household_key,
-        cast(null as varchar) as town,
-        cast(null as varchar) as village,
         v.unit,
         v.amount,
         v.voucher_date as period_start,
         v.voucher_date as period_end,
         format('{}{}第{}号凭证（摘要：{}）向{}支付{}元，与{}金额相同、往来单位相同，疑似重复报销。',
             v.unit, strftime(v.voucher_date, '%Y-%m-%d'), v.voucher_no, coalesce(v.summary, '无'),
-            coalesce(v.counterparty, '未记载往来单位'), xc_fin_money(v.amount), d.earlier_list) as description,
+            coalesce(v.counterparty, '未记载往来单位'), xc_fmt_money(v.amount), d.earlier_list) as description,
         e.evidence
     from duplicates as d
     join vouchers as v using (voucher_key)
