@@ -86,8 +86,8 @@ findings as (
         e.name as subject_name,
         e.units as unit,
         p.amount,
-        strptime(p.first_month, '%Y-%m')::date as period_start,
-        last_day(strptime(p.last_month, '%Y-%m')::date) as period_end,
+        try_strptime(p.first_month, '%Y-%m')::date as period_start,
+        last_day(try_strptime(p.last_month, '%Y-%m')::date) as period_end,
         coalesce(e.name, p.id_number) || '在' || p.months || '个月份同时由多个单位发放工资（' || p.detail
             || case when p.n > 3 then '等' else '' end
             || '），除每月发放最多的单位外多领' || xc_fmt_money(p.amount) || '元。' as description,
