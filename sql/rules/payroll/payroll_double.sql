@@ -46,14 +46,19 @@ by_unit as (
     from pay_rows
     group by id_number, pay_month, unit_norm
 ),
-double_months as (
-    select id_number, pay_month,
-           count(*) as n_units,
-           sum(pay) - max(pay) as surplus,
-           string_agg(unit || ' ' || xc_fmt_money(pay) || '元', '、' order by unit) as detail
+double_months as materialized (
+    select id_number, pay_month, count(*) as n_units, sum(pay) - max(pay) as surplus
     from by_unit
     group by id_number, pay_month
     having count(*) >= 2
+),
+-- the per-unit amounts of those months only (formatting money on every person-month would dominate the rule)
+month_detail as (
+    select d.id_number, d.pay_month, d.surplus,
+           string_agg(b.unit || ' ' || xc_fmt_money(b.pay) || '元', '、' order by b.unit) as detail
+    from double_months as d
+    join by_unit as b using (id_number, pay_month)
+    group by d.id_number, d.pay_month, d.surplus
 ),
 persons as (
     select
@@ -64,7 +69,7 @@ persons as (
         max(pay_month) as last_month,
         string_agg(pay_month || '：' || detail, '；' order by pay_month) filter (where rn <= 3) as detail,
         max(rn) as n
-    from (select *, row_number() over (partition by id_number order by pay_month) as rn from double_months)
+    from (select *, row_number() over (partition by id_number order by pay_month) as rn from month_detail)
     group by id_number
 ),
 evidence as (
