@@ -16,7 +16,7 @@ export type BuiltinCategory = (typeof BUILTIN_CATEGORIES)[number];
 export const CATEGORY_ZH: Record<string, string> = {
   relationship_benefit: '关系保/人情保',
   phantom_claim: '虚报冒领',
-  finance: '财务-采购与资金',
+  finance: '财务',
   payroll: '吃空饷',
   conflict_of_interest: '利益输送',
 };
