@@ -284,7 +284,7 @@ export const TABLES: Record<CanonicalTableName, TableSpec> = {
     name: 'payroll',
     zh: '工资发放明细',
     fields: [
-      { name: 'unit', type: 'text', zh: '发放单位', required: true, aliases: ['单位', '发放单位', '单位名称', '工作单位', '预算单位', '所在单位'] },
+      { name: 'unit', type: 'text', zh: '发放单位', required: true, aliases: ['单位', '发放单位', '单位名称', '工作单位', '预算单位', '所在单位', '发放单位名称', '预算单位名称'] },
       PERSON_ID(),
       PERSON_NAME(['职工姓名']),
       {
@@ -293,10 +293,10 @@ export const TABLES: Record<CanonicalTableName, TableSpec> = {
         zh: '工资月份',
         required: true,
         key: true,
-        aliases: ['工资月份', '所属月份', '发放月份', '月份', '工资所属期', '所属期', '年月', '发放年月', '工资年月'],
+        aliases: ['工资月份', '所属月份', '发放月份', '月份', '工资所属期', '所属期', '年月', '发放年月', '工资年月', '工资所属月份', '所属年月'],
       },
-      { name: 'gross', type: 'money', zh: '应发合计', oneOf: 'pay', aliases: ['应发合计', '应发工资', '应发金额', '应发数', '应发合计金额'] },
-      { name: 'net', type: 'money', zh: '实发合计', oneOf: 'pay', aliases: ['实发合计', '实发工资', '实发金额', '实发数', '实发合计金额'] },
+      { name: 'gross', type: 'money', zh: '应发合计', oneOf: 'pay', aliases: ['应发合计', '应发工资', '应发金额', '应发数', '应发合计金额', '应发工资合计', '应发总额', '应发金额合计'] },
+      { name: 'net', type: 'money', zh: '实发合计', oneOf: 'pay', aliases: ['实发合计', '实发工资', '实发金额', '实发数', '实发合计金额', '实发工资合计', '实发总额', '实发金额合计'] },
       { name: 'item', type: 'text', zh: '工资项目', aliases: ['工资项目', '发放类型', '发放项目', '人员类别', '人员身份', '工资类别'] },
     ],
   },
