@@ -25,23 +25,25 @@ assumptions:
   - 线索的单位为涉及的全部发放单位（顿号连接），期间为第一个至最后一个重复月份。
 ---*/
 with
-unit_names as (
-    select distinct unit, xc_norm_company(unit) as unit_norm from payroll where unit is not null
+-- names and items are few: normalize each distinct value once, not every row (no filter on the normalized name
+-- below: DuckDB would push it under the distinct and normalize every row)
+unit_names as materialized (
+    select unit, coalesce(xc_norm_company(unit), unit) as unit_norm from (select distinct unit from payroll where unit is not null)
 ),
-items as (
-    select distinct item, xc_fin_has_any(xc_fin_text(item), $retired_items) as retired from payroll where item is not null
+items as materialized (
+    select item, xc_fin_has_any(xc_fin_text(item), $retired_items) as retired from (select distinct item from payroll where item is not null)
 ),
 pay_rows as (
     select p.*, u.unit_norm, coalesce(p.net, p.gross, 0) as pay
     from payroll as p
     join unit_names as u using (unit)
     left join items as i using (item)
-    where p.id_number is not null and p.pay_month is not null and u.unit_norm is not null
+    where p.id_number is not null and p.pay_month is not null
       and not coalesce(i.retired, false)
 ),
 by_unit as (
     select id_number, pay_month, unit_norm,
-           any_value(unit order by _source_file, _source_row) as unit,
+           min(unit) as unit,
            sum(pay) as pay
     from pay_rows
     group by id_number, pay_month, unit_norm
