@@ -21,8 +21,8 @@
 --   xc_fin_lines(tbl, expense_prefixes, budget_prefixes, cash_prefixes, bank_prefixes)   one row per voucher line
 --   xc_fin_vouchers(tbl, expense_prefixes, budget_prefixes, cash_prefixes, bank_prefixes) one row per voucher
 --   xc_fin_evidence_item(l)            evidence element {table, source_file, source_row, fields} of a line row (via xc_evidence)
---   xc_fin_money(x)                    '12,345.60' for descriptions
 --   xc_fin_join_distinct(l)            '甲、乙': a list's distinct values, sorted
+-- Money in descriptions: xc_fmt_money (evidence.sql), the one money format of every rule pack.
 
 -- full-width ASCII forms U+FF01-U+FF5E and the ideographic space U+3000 -> ASCII (copy of xc_halfwidth, which is
 -- defined in normalize.sql and so not yet available here). translate() with this long map costs ~17 µs a value,
@@ -115,8 +115,6 @@ create or replace macro xc_fin_code_in(code, prefixes) as
 
 -- '甲、乙' from a list: distinct, sorted, NULLs dropped (cheaper than string_agg(distinct …) on big groups)
 create or replace macro xc_fin_join_distinct(l) as nullif(array_to_string(list_sort(list_distinct(l)), '、'), '');
-
-create or replace macro xc_fin_money(x) as format('{:,.2f}', cast(x as double));
 
 -- One row per voucher line of table `tbl` (a canonical voucher table), with the voucher it belongs to and the
 -- line's role:

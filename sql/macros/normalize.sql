@@ -221,3 +221,8 @@ CREATE OR REPLACE MACRO xc_norm_period(s) AS CASE
   WHEN xc_c IS NULL OR xc_c = '' THEN NULL
   WHEN regexp_full_match(xc_c, '[0-9]{1,4}') THEN xc__trim(s)
   ELSE coalesce(strftime(xc__parse_date_clean(xc_c), '%Y-%m'), xc__trim(s)) END)[1] END;
+
+-- a month as 'YYYY-MM' from the forms xc_norm_period knows (工资月份 2023年3月, 202303, a date cell); NULL when blank or
+-- not a month
+CREATE OR REPLACE MACRO xc_parse_month(s) AS list_transform([xc_norm_period(s)], lambda xc_p: CASE
+  WHEN regexp_full_match(xc_p, '[1-9][0-9]{3}-(?:0[1-9]|1[0-2])') THEN xc_p END)[1];

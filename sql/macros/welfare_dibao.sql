@@ -111,3 +111,13 @@ create or replace macro xc_dibao_subjects(hits_tbl, members_tbl, heads_tbl) as t
     ) as r
     left join query_table(heads_tbl) as hd using (head_id_number)
     group by r.subject_key;
+
+-- The lead period of a dibao_* subject: from the earliest to the latest end of its finding windows (hits_tbl:
+-- subject_key, win_start, win_end); an open end (xc_far_past / xc_far_future) becomes NULL.
+create or replace macro xc_dibao_spans(hits_tbl) as table
+    select
+        subject_key,
+        case when min(win_start) > xc_far_past() then min(win_start) end as period_start,
+        case when max(win_end) < xc_far_future() then max(win_end) end as period_end
+    from query_table(hits_tbl)
+    group by subject_key;

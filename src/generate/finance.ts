@@ -19,6 +19,13 @@ import { CsvWriter, XlsxWriter } from './writers.js';
 import type { SourceEntry } from './tables.js';
 
 export type Credit = '1011' | '1002' | '1001';
+/** a line of a voucher whose lines are given explicitly (往来, 收入 vouchers); amounts in cents */
+export interface CustomLine {
+  code: string;
+  name: string;
+  debit: number;
+  credit: number;
+}
 export interface Voucher {
   unit: number;
   date: number;
@@ -28,7 +35,9 @@ export interface Voucher {
   econ?: [string, string];
   exp?: '5001' | '5101';
   cents: number;
-  credit: Credit | 'income' | 'withdraw';
+  credit: Credit | 'income' | 'withdraw' | 'custom';
+  /** the lines of a 'custom' voucher */
+  lines?: CustomLine[];
   settlement: '公务卡' | '转账' | '现金' | '';
   counterparty: string;
   fund: string;
@@ -41,6 +50,8 @@ export interface Unit {
   admin: boolean; // 行政单位 (7101) vs 事业单位 (7201)
   staff: number;
   format: 0 | 1 | 2;
+  /** books start in this month (0 = 2023-01); a unit set up during the data period */
+  fromMonth?: number;
 }
 export interface ProcRec {
   unit: number;
@@ -81,22 +92,32 @@ export class Finance {
   afterNumbering: (() => void)[] = [];
 
   constructor(
-    private c: County,
+    readonly c: County,
     readonly scale: number,
     readonly rng: Rng,
   ) {}
 
+  /**
+   * A fresh vendor name. It names no other vendor and no company of the business table as the rules match
+   * companies (xc_company_match: equal after normalization, or one containing the other), so a payment never
+   * links to a company by accident (related_supplier) and two vendors never merge.
+   */
   vendor(kind: string): string {
     const r = this.rng;
+    if (!this.businessNorms) this.businessNorms = this.c.businesses.map((b) => normCompany(b.company));
     for (;;) {
       const w = r.pick(COMPANY_WORDS) + r.pick(COMPANY_WORDS) + (this.usedVendors.size > 400 ? r.pick(COMPANY_WORDS) : '');
       const name = kind.startsWith('江苏') ? `江苏${w}${kind.slice(2)}` : `${COUNTY}${w}${kind}`;
-      if (!this.usedVendors.has(name)) {
-        this.usedVendors.add(name);
-        return name;
-      }
+      if (this.usedVendors.has(name)) continue;
+      const n = normCompany(name);
+      if (this.vendorNorms.some((x) => companyMatch(n, x)) || this.businessNorms.some((x) => companyMatch(n, x))) continue;
+      this.usedVendors.add(name);
+      this.vendorNorms.push(n);
+      return name;
     }
   }
+  private vendorNorms: string[] = [];
+  private businessNorms?: string[];
   invoice(d: number): string {
     const [y] = ymd(d);
     return `${String(y).slice(2)}32${String(1000000000000 + this.invoiceSeq++ * 7 + this.rng.int(0, 6)).slice(-14)}00`.slice(0, 20);
@@ -111,7 +132,7 @@ export class Finance {
 
   add(v: Omit<Voucher, 'seq'>): Voucher {
     const full: Voucher = { ...v, seq: this.seq++ };
-    if (full.credit !== 'income' && full.credit !== 'withdraw') full.cents = this.uniqueCents(full.unit, full.counterparty, full.cents);
+    if (full.credit !== 'income' && full.credit !== 'withdraw' && full.credit !== 'custom') full.cents = this.uniqueCents(full.unit, full.counterparty, full.cents);
     this.vouchers.push(full);
     return full;
   }
@@ -127,6 +148,11 @@ export class Finance {
     return `${this.units[v.unit].name}|${y}-${String(m).padStart(2, '0')}|${v.no}`;
   }
 
+  /** units with books for the whole data period (plants rotate over these) */
+  fullUnits(): Unit[] {
+    return this.units.filter((u) => u.fromMonth === undefined);
+  }
+
   buildUnits(): void {
     const n = Math.max(3, Math.round(6 * this.scale));
     const names: [string, boolean][] = [...BUREAUS];
@@ -137,6 +163,8 @@ export class Finance {
       const [name, admin] = names[i];
       this.units.push({ idx: i, name, admin, staff: this.rng.int(18, 45), format: (i % 3) as 0 | 1 | 2 });
     }
+    // a unit set up in July 2024 (数据局): its books cover half a year (year_end_rush look-alike, plant-ledger.ts)
+    this.units.push({ idx: n, name: `${COUNTY}数据局`, admin: true, staff: this.rng.int(10, 14), format: 0, fromMonth: 18 });
   }
 
   buildBackground(): void {
@@ -155,6 +183,7 @@ export class Finance {
       const fuel = '中国石化销售股份有限公司江苏盐城滨海分公司';
       for (const year of [2023, 2024]) {
         for (let mo = 1; mo <= 12; mo++) {
+          if ((year - 2023) * 12 + mo - 1 < (u.fromMonth ?? 0)) continue;
           const d = (dd: number) => day(year, mo, Math.min(28, Math.max(1, dd)));
           const mm = `${year}年${mo}月`;
           this.add({ unit: u.idx, date: d(2), summary: `收到${mm}财政授权支付额度`, cents: u.staff * r.int(9000, 12000) * 100, credit: 'income', settlement: '', counterparty: '', fund: '一般公共预算', invoice: '' });
@@ -182,7 +211,7 @@ export class Finance {
           }
         }
       }
-      if (r.chance(0.3)) {
+      if (u.fromMonth === undefined && r.chance(0.3)) {
         // unrelated procurement record (a contract whose payments fall outside the data)
         const vv = this.vendor('科技有限公司');
         this.procurement.push({ unit: u.idx, project: '信息化平台建设项目', category: '信息技术服务', vendor: vv, cents: r.int(30, 90) * 1000000, date: day(2022, r.int(1, 12), r.int(1, 28)), method: '公开招标', no: this.contractNo(2022) });
@@ -282,7 +311,9 @@ const CREDIT_NAMES: Record<Credit, string> = { '1011': '零余额账户用款额
 function voucherLines(v: Voucher, u: Unit): Line[] {
   const L = (code: string, name: string, combined: string, debit: number, credit: number): Omit<Line, 'lineNo'> => ({ v, code, name, combined, debit, credit });
   let ls: Omit<Line, 'lineNo'>[];
-  if (v.credit === 'income') {
+  if (v.credit === 'custom') {
+    ls = v.lines!.map((l) => L(l.code, l.name, `${l.code} ${l.name}`, l.debit, l.credit));
+  } else if (v.credit === 'income') {
     ls = [
       L('1011', '零余额账户用款额度', '1011 零余额账户用款额度', v.cents, 0),
       L('4001', '财政拨款收入', '4001 财政拨款收入', 0, v.cents),
@@ -308,4 +339,29 @@ function voucherLines(v: Voucher, u: Unit): Line[] {
     ];
   }
   return ls.map((l, i) => ({ ...l, lineNo: i + 1 }));
+}
+
+/**
+ * The expense a voucher books, as the finance rules count it (SPEC §4.3): debits on 5xxx/6xxx expense accounts
+ * (not revenue), else on 7xxx budget accounts.
+ */
+export function expenseCents(v: Voucher, u: Unit): number {
+  const ls = voucherLines(v, u);
+  const isExp = (l: Line, p: RegExp) => p.test(l.code) && !/收入|收益/.test(l.name) && l.debit !== 0;
+  const fin = ls.filter((l) => isExp(l, /^[56]/));
+  return (fin.length ? fin : ls.filter((l) => isExp(l, /^7/))).reduce((s, l) => s + l.debit, 0);
+}
+
+/** company name for matching, as xc_norm_company: half-width, no spaces, brackets or legal-form suffix */
+export function normCompany(s: string): string {
+  return s
+    .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\u3000]+/g, '')
+    .toLowerCase()
+    .replace(/[(\[【〔<《]?(个体工商户|个体户|普通合伙|有限合伙|特殊普通合伙)[)\]】〕>》]?/g, '')
+    .replace(/(股份有限公司|有限责任公司|集团有限公司|有限公司|股份公司|有限合伙|[()\[\]【】〔〕<>《》「」"'])/g, '');
+}
+/** xc_company_norm_match: equal, or the shorter (≥ 4 characters) inside the longer */
+export function companyMatch(a: string, b: string): boolean {
+  return a === b || (Math.min(a.length, b.length) >= 4 && (a.includes(b) || b.includes(a)));
 }

@@ -23,13 +23,18 @@
  *                               (2) GB18030 CSV, code+name in one 科目 cell ("5001 业务活动费用/30201 办公费"),
  *                               fund source under 项目, compact dates
  *  政府采购合同.xlsx             procurement contracts
+ *  财政统发工资明细.csv / 单位工资表.xlsx / 离退休人员待遇发放表.csv   payroll (payroll.ts): GB18030 with title, 小计 and
+ *                               合计 rows and 2023年03月 months; XLSX with date-cell months and 应发 only; UTF-8 BOM 202303
  */
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { County } from './county.js';
 import { Finance } from './finance.js';
 import { Payouts } from './payouts.js';
+import { Payroll } from './payroll.js';
 import { plantFinance } from './plant-finance.js';
+import { plantLedger } from './plant-ledger.js';
+import { plantPayroll } from './plant-payroll.js';
 import { plantWelfare } from './plant-welfare.js';
 import { Rng } from './random.js';
 import { writeWelfareTables, type SourceEntry } from './tables.js';
@@ -77,7 +82,12 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   fin.buildUnits();
   fin.buildBackground();
   const finLook = plantFinance(fin, truth, scale);
+  const ledgerLook = plantLedger(fin, county, truth, scale);
   fin.number();
+
+  const payroll = new Payroll(county, seed);
+  const payrollLook = plantPayroll(county, payroll, truth, scale);
+  payroll.buildBackground();
 
   const sources: SourceEntry[] = [];
   sources.push(...(await writeWelfareTables(county, outDir, seed, progress)));
@@ -86,16 +96,18 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   for (const g of await pay.writeGrain(outDir, welfare.grainExtra)) sources.push({ table: 'subsidy', path: g });
   sources.push(...(await fin.write(outDir)));
   progress(`vouchers: ${fin.vouchers.length} vouchers in ${fin.units.length} units`);
+  sources.push(...(await payroll.write(outDir, seed)));
+  progress(`payroll: ${payroll.rowsWritten} rows`);
 
   const nTruth = truth.write(outDir, pay.tally);
   writeFileSync(join(outDir, 'pipeline.yaml'), pipelineYaml(sources, ''));
 
   const files = listFiles(outDir).map((f) => relative(outDir, f).split('\\').join('/')).sort();
   const people = county.persons.filter((p) => !(p.flags & 16)).length;
-  return { files, truth: nTruth, people, payouts: pay.rowsWritten, lookalikes: [...welfare.lookalikes, ...finLook], sources };
+  return { files, truth: nTruth, people, payouts: pay.rowsWritten, lookalikes: [...welfare.lookalikes, ...finLook, ...ledgerLook, ...payrollLook], sources };
 }
 
-const TABLE_ORDER = ['person', 'dibao', 'subsidy', 'property', 'vehicle', 'employee', 'cadre', 'death', 'business', 'land', 'voucher', 'procurement', 'relation', 'kin_filing'];
+const TABLE_ORDER = ['person', 'dibao', 'subsidy', 'property', 'vehicle', 'employee', 'payroll', 'cadre', 'death', 'business', 'land', 'voucher', 'procurement', 'relation', 'kin_filing'];
 
 /** SPEC §2.2 pipeline text; `prefix` is prepended to every path (e.g. '../fixtures/demo/') */
 export function pipelineYaml(sources: SourceEntry[], prefix: string, extra = ''): string {

@@ -5,7 +5,9 @@
  * `unit|YYYY-MM|voucher_no` (numbers restart monthly, assigned after sorting, see Finance.number) or
  * `unit|counterparty|YYYY` for split_purchase.
  *
- * Each variant is planted `reps = max(1, round(scale))` times, rotating over the units.
+ * Each variant is planted `reps = max(1, round(scale))` times, rotating over the units with books for the whole
+ * period. Big plants stay out of November and December, so that no unit-year looks like a year-end rush
+ * (year_end_rush, plant-ledger.ts checks it).
  */
 import { day } from './random.js';
 import type { Finance, Voucher } from './finance.js';
@@ -13,7 +15,7 @@ import type { RuleId, Truth } from './truth.js';
 
 export function plantFinance(f: Finance, truth: Truth, scale: number): string[] {
   const reps = Math.max(1, Math.round(scale));
-  const nU = f.units.length;
+  const nU = f.fullUnits().length;
   let rot = 0;
   const unit = () => rot++ % nU;
   const lookalikes: string[] = [];
@@ -39,7 +41,7 @@ export function plantFinance(f: Finance, truth: Truth, scale: number): string[] 
       f.procurement.push({ unit: u4, project: '办公设备采购项目', category: '多功能一体机', vendor: vendor4, cents: 47000000, date: day(Y, 5, 6), method: '公开招标', no: f.contractNo(Y) });
       const u5 = unit();
       const vendor5 = f.vendor('建筑安装工程有限公司');
-      f.expense(u5, day(Y, 11, 14), '大型修缮', '办公楼维修改造工程款', 88000000, '1011', '转账', vendor5, '一般公共预算-项目支出');
+      f.expense(u5, day(Y, 8, 14), '大型修缮', '办公楼维修改造工程款', 88000000, '1011', '转账', vendor5, '一般公共预算-项目支出');
       f.procurement.push({ unit: u5, project: '办公楼维修改造工程', category: '房屋修缮', vendor: vendor5, cents: 90000000, date: day(Y, 8, 2), method: '公开招标', no: f.contractNo(Y) });
       if (k === 0) lookalikes.push('no_procurement: 多功能一体机 468,000 and 修缮工程 880,000 both covered by a procurement record of the same vendor');
     }

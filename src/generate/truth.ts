@@ -12,6 +12,9 @@ export const RULE_IDS = [
   'grain_area_excess', 'age_ineligible',
   'no_procurement', 'split_purchase', 'no_official_card', 'irregular_allowance', 'special_fund_diversion',
   'duplicate_voucher', 'large_cash',
+  'payroll_deceased', 'payroll_double',
+  'related_supplier',
+  'year_end_rush', 'stale_receivable', 'cash_receipt_spent',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

@@ -453,6 +453,15 @@ function fieldExpr(f: FieldSpec, col: ColumnMapping, cell?: string): FieldExpr {
         reasonZh: `case when ${blank} then ${emptyReason} else printf('%s“%s”不是可识别的金额（列：%s）', ${quoteLiteral(f.zh)}, ${c}, ${h}) end`,
       };
     }
+    case 'month':
+      return {
+        field: f,
+        col,
+        value: `xc_parse_month(${c})`,
+        bad: unusable(''),
+        reasonCode: 'month.unparseable',
+        reasonZh: `case when ${blank} then ${emptyReason} else printf('%s“%s”不是可识别的月份（列：%s）', ${quoteLiteral(f.zh)}, ${c}, ${h}) end`,
+      };
     case 'number':
       return {
         field: f,

@@ -170,6 +170,7 @@ const TYPE_WORD: Record<FieldType, { zh: string; en: string }> = {
   name: { zh: '人名', en: 'names' },
   text: { zh: '文字', en: 'text' },
   account: { zh: '账号', en: 'account numbers' },
+  month: { zh: '月份', en: 'months' },
 };
 
 /** money words a header must contain for an amount to be recognised by values (unless the field has its own hint) */

@@ -6,4 +6,4 @@ export { normName } from './name.js';
 export { parseDate, isOpenDate, excelSerialToDate, OPEN_DATE_WORDS } from './date.js';
 export { parseMoney, parseNumber } from './money.js';
 export { normAccount } from './bank-account.js';
-export { normPeriod } from './period.js';
+export { normPeriod, parseMonth } from './period.js';

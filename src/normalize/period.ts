@@ -14,3 +14,9 @@ export function normPeriod(s: string | null | undefined): string | null {
   const d = parseDateClean(c);
   return d ? d.slice(0, 7) : trimInvisible(s);
 }
+
+/** A pay month (工资月份) as 'YYYY-MM' from the forms normPeriod knows; null when blank or not a month (mirror of xc_parse_month). */
+export function parseMonth(s: string | null | undefined): string | null {
+  const p = normPeriod(s);
+  return p != null && /^[1-9][0-9]{3}-(?:0[1-9]|1[0-2])$/.test(p) ? p : null;
+}

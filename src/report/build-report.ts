@@ -23,7 +23,13 @@ export interface ReportOptions {
   encoding?: 'columnar' | 'rows';
 }
 
-export const CATEGORY_ZH: Record<string, string> = { relationship_benefit: '关系保', phantom_claim: '虚报冒领', finance: '财务' };
+export const CATEGORY_ZH: Record<string, string> = {
+  relationship_benefit: '关系保',
+  phantom_claim: '虚报冒领',
+  finance: '财务',
+  payroll: '吃空饷',
+  conflict_of_interest: '利益输送',
+};
 export const SEVERITY_ZH: Record<string, string> = { high: '高', medium: '中', low: '低' };
 
 interface RunRow {

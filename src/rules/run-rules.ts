@@ -70,8 +70,36 @@ export async function ensureCanonicalTables(db: Db): Promise<void> {
   for (const t of CANONICAL_TABLE_NAMES) await db.run(createTableSql(t, { ifNotExists: true }), undefined, `create table ${t}`);
 }
 
+/** The rule SQL runs wrapped as `create … as (\n<sql>\n)`: the lines the wrapper adds before the rule's first line. */
+const WRAP_PREFIX = `create or replace temp table ${WORK_TABLE} as (\n`;
+const WRAP_LINES = WRAP_PREFIX.split('\n').length - 1;
+
+/**
+ * DuckDB's `LINE n:` counts lines of the statement it was given, i.e. of the wrapped rule SQL. The rule SQL keeps
+ * the file's line numbers (the header is blanked, not removed), so the file line is n minus the wrapper's lines.
+ * Rewrites every `LINE n:` to the file line (keeping the caret under the same character) and returns the first.
+ */
+export function toFileLines(engineMessage: string): { message: string; line?: number } {
+  let first: number | undefined;
+  const lines = engineMessage.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^LINE (\d+):/.exec(lines[i]);
+    if (!m) continue;
+    const fileLine = Math.max(1, Number(m[1]) - WRAP_LINES);
+    first ??= fileLine;
+    const shift = String(fileLine).length - m[1].length;
+    lines[i] = `LINE ${fileLine}:` + lines[i].slice(m[0].length);
+    const caret = lines[i + 1];
+    if (caret !== undefined && /^\s*\^\s*$/.test(caret)) {
+      lines[i + 1] = shift >= 0 ? ' '.repeat(shift) + caret : caret.slice(Math.min(-shift, caret.length - caret.trimStart().length));
+    }
+  }
+  return { message: lines.join('\n'), line: first };
+}
+
 function ruleFailure(rule: RuleDefinition, engineMessage: string): Error {
-  const msg = engineMessage.replace(/\s+$/, '');
+  const { message: msg, line } = toFileLines(engineMessage.replace(/\s+$/, ''));
+  const where = line != null ? `${ruleSourcePath(rule)}:${line}` : ruleSourcePath(rule);
   if (/^Permission Error:|disabled by configuration|configuration has been locked|external extensions is disabled/i.test(msg)) {
     // the sandbox refused a file/network/extension/settings access: never the data's fault, always the rule's
     const zh = `规则 ${rule.id} 试图访问文件、网络、扩展或设置，已被沙箱拒绝：${msg}。规则只能查询本次运行数据库中的标准表。`;
@@ -82,14 +110,16 @@ function ruleFailure(rule: RuleDefinition, engineMessage: string): Error {
     );
   }
   if (rule.builtin) {
-    return new InternalError(`rule ${rule.id} failed: ${msg} (${ruleSourcePath(rule)})`);
+    return new InternalError(`rule ${rule.id} failed: ${msg} (${where})`);
   }
+  const lineZh = line != null ? `（规则文件第 ${line} 行）` : '';
+  const lineEn = line != null ? ` (line ${line} of the rule file)` : '';
   return new UserError(
     diag(
       'rule.sql_error',
-      `自定义规则 ${rule.id} 的 SQL 执行出错：${msg}`,
-      `Custom rule ${rule.id} failed: ${msg}`,
-      { file: rule.file },
+      `自定义规则 ${rule.id} 的 SQL 执行出错${lineZh}：${msg}`,
+      `Custom rule ${rule.id} failed${lineEn}: ${msg}`,
+      { file: rule.file, ...(line != null ? { line } : {}) },
       '检查 SQL 中的表名、列名（标准表及列见 src/schema/canonical-tables.ts）和参数。Check table/column names and parameters.',
     ),
   );
@@ -106,7 +136,7 @@ async function materialize(db: Db, rule: RuleDefinition, values: Record<string, 
   const bound = bindValues(rule, values, used);
   let stmt;
   try {
-    stmt = await db.connection.prepare(`create or replace temp table ${WORK_TABLE} as (\n${rule.sql}\n)`);
+    stmt = await db.connection.prepare(`${WRAP_PREFIX}${rule.sql}\n)`);
     if (used.length) stmt.bind(bound.values, bound.types);
     await stmt.run();
   } catch (e) {

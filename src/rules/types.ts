@@ -9,14 +9,16 @@ export type Severity = 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low'];
 
 /** Built-in categories; a custom rule may name its own category (snake_case). */
-export const BUILTIN_CATEGORIES = ['relationship_benefit', 'phantom_claim', 'finance'] as const;
+export const BUILTIN_CATEGORIES = ['relationship_benefit', 'phantom_claim', 'finance', 'payroll', 'conflict_of_interest'] as const;
 export type BuiltinCategory = (typeof BUILTIN_CATEGORIES)[number];
 
 /** Chinese names of the built-in categories (XLSX sheets, report). */
 export const CATEGORY_ZH: Record<string, string> = {
   relationship_benefit: '关系保/人情保',
   phantom_claim: '虚报冒领',
-  finance: '财务-采购与资金',
+  finance: '财务',
+  payroll: '吃空饷',
+  conflict_of_interest: '利益输送',
 };
 
 export const SEVERITY_ZH: Record<Severity, string> = { high: '高', medium: '中', low: '低' };

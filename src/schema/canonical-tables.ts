@@ -3,6 +3,9 @@
  * aliases live. Ingest maps headers with it, normalization types columns with it, the rule test harness
  * creates empty typed tables from it.
  *
+ * Field type `month` is a pay month stored as 'YYYY-MM' text (xc_parse_month); a cell that is no month rejects the row
+ * when the field is a key.
+ *
  * Column layout of every canonical table in DuckDB (see `canonicalColumns`):
  *   the fields in the order below (types per FIELD_SQL_TYPE)
  *   + for tables with an `id_number` field: id_valid BOOLEAN, birth_date DATE, sex VARCHAR ('男'|'女'), region_code VARCHAR,
@@ -13,7 +16,7 @@
  *   + _extra JSON (object of unmapped original columns: header → raw text)
  */
 
-export type FieldType = 'id' | 'text' | 'name' | 'date' | 'money' | 'number' | 'account';
+export type FieldType = 'id' | 'text' | 'name' | 'date' | 'money' | 'number' | 'account' | 'month';
 
 export interface FieldSpec {
   name: string;
@@ -63,6 +66,7 @@ export const CANONICAL_TABLE_NAMES = [
   'procurement',
   'relation',
   'kin_filing',
+  'payroll',
 ] as const;
 export type CanonicalTableName = (typeof CANONICAL_TABLE_NAMES)[number];
 
@@ -554,6 +558,28 @@ export const TABLES: Record<CanonicalTableName, TableSpec> = {
       { name: 'filing_date', type: 'date', zh: '备案日期', aliases: ['备案日期', '备案时间'] },
     ],
   },
+  // 工资发放明细: 财政统发 exports (one row per person and month, 应发合计/实发合计) and units' own salary sheets
+  // (one row per person, month and 工资项目). Pension payouts from 社保 (养老金, 离退休费) load into `subsidy`.
+  payroll: {
+    name: 'payroll',
+    zh: '工资发放明细',
+    fields: [
+      { name: 'unit', type: 'text', zh: '发放单位', required: true, aliases: ['单位', '发放单位', '单位名称', '工作单位', '预算单位', '所在单位', '发放单位名称', '预算单位名称'] },
+      PERSON_ID(),
+      PERSON_NAME(['职工姓名']),
+      {
+        name: 'pay_month',
+        type: 'month',
+        zh: '工资月份',
+        required: true,
+        key: true,
+        aliases: ['工资月份', '所属月份', '发放月份', '月份', '工资所属期', '所属期', '年月', '发放年月', '工资年月', '工资所属月份', '所属年月'],
+      },
+      { name: 'gross', type: 'money', zh: '应发合计', oneOf: 'pay', aliases: ['应发合计', '应发工资', '应发金额', '应发数', '应发合计金额', '应发工资合计', '应发总额', '应发金额合计'] },
+      { name: 'net', type: 'money', zh: '实发合计', oneOf: 'pay', aliases: ['实发合计', '实发工资', '实发金额', '实发数', '实发合计金额', '实发工资合计', '实发总额', '实发金额合计'] },
+      { name: 'item', type: 'text', zh: '工资项目', aliases: ['工资项目', '发放类型', '发放项目', '人员类别', '人员身份', '工资类别'] },
+    ],
+  },
 };
 
 export const FIELD_SQL_TYPE: Record<FieldType, string> = {
@@ -564,6 +590,7 @@ export const FIELD_SQL_TYPE: Record<FieldType, string> = {
   date: 'DATE',
   money: 'DECIMAL(18,2)',
   number: 'DOUBLE',
+  month: 'VARCHAR',
 };
 
 export interface ColumnDef {

@@ -7,6 +7,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, type GenerateResult } from '../../src/generate/index.js';
 import { RULE_IDS } from '../../src/generate/truth.js';
+import { loadCatalog } from '../../src/rules/catalog.js';
 import { idCheckDigit } from '../../src/normalize/id-number.js';
 
 const dirs: string[] = [];
@@ -174,15 +175,43 @@ describe('generate', () => {
   });
 
   it('writes balanced vouchers (debits = credits per voucher) for every unit', () => {
-    const f = ra.files.find((x) => x.endsWith('_序时账.csv'))!;
-    const rows = csvRows(join(a, f), 'utf8').slice(2).filter((r) => r[0] !== '合计');
     const bal = new Map<string, number>();
     const money = (s: string) => (s ? Math.round(Number(s.replace(/,/g, '')) * 100) : 0);
-    for (const r of rows) {
-      const k = `${r[1].slice(0, 7)}|${r[2]}`;
-      bal.set(k, (bal.get(k) ?? 0) + money(r[7]) - money(r[8]));
+    for (const f of ra.files.filter((x) => x.endsWith('_序时账.csv'))) {
+      const rows = csvRows(join(a, f), 'utf8').slice(2).filter((r) => r[0] !== '合计');
+      for (const r of rows) {
+        const k = `${f}|${r[1].slice(0, 7)}|${r[2]}`;
+        bal.set(k, (bal.get(k) ?? 0) + money(r[7]) - money(r[8]));
+      }
     }
     expect(bal.size).toBeGreaterThan(100);
     for (const [k, v] of bal) expect(v, k).toBe(0);
+  });
+
+  it('lists every rule of the catalog as a truth rule id (a new rule needs a generator plant)', () => {
+    expect([...RULE_IDS].sort()).toEqual(loadCatalog([]).map((r) => r.id).sort());
+  });
+
+  it('writes payroll as 财政统发 GB18030 with subtotals, an XLSX unit sheet with date months and gross only, and a retirees\' file', async () => {
+    const tf = csvRows(join(a, '财政统发工资明细.csv'), 'gb18030');
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(join(a, '财政统发工资明细.csv')))).toThrow();
+    expect(tf[2]).toEqual(['序号', '单位名称', '姓名', '身份证号码', '工资月份', '人员类别', '基本工资', '应发合计', '代扣合计', '实发合计']);
+    const body = tf.slice(3);
+    expect(body.filter((r) => r[0] === '小计').length).toBe(24);
+    expect(body[body.length - 1][0]).toBe('合计');
+    const data = body.filter((r) => !['小计', '合计'].includes(r[0]));
+    expect(new Set(data.map((r) => r[4]))).toContain('2023年03月');
+    expect(new Set(data.map((r) => r[5]))).toEqual(new Set(['在职', '离退休']));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(a, '单位工资表.xlsx'));
+    const ws = wb.worksheets[0];
+    expect(String(ws.getRow(1).getCell(1).value)).toContain('工资表');
+    expect(ws.getRow(2).values).toEqual([undefined, '发放单位', '职工姓名', '身份证号', '所属月份', '工资项目', '应发工资']);
+    expect(ws.getRow(3).getCell(4).value).toBeInstanceOf(Date);
+    expect((ws.getRow(3).getCell(4).value as Date).getUTCDate()).toBe(1);
+    const ret = csvRows(join(a, '离退休人员待遇发放表.csv'), 'utf8');
+    expect([...readFileSync(join(a, '离退休人员待遇发放表.csv')).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(ret[0]).toEqual(['发放单位', '姓名', '证件号码', '发放月份', '发放类型', '应发金额', '实发金额']);
+    expect(ret[1][3]).toMatch(/^20\d{4}$/);
   });
 });

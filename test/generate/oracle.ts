@@ -104,7 +104,7 @@ export async function loadGenerated(dir: string): Promise<Record<string, Row[]>>
     if (m) table = m[1];
     const pm = line.match(/path: "([^"]+)"(?:.*header_row: (\d+))?/);
     if (!pm) continue;
-    const files = pm[1].includes('*') ? readdirSync(join(dir, pm[1].slice(0, pm[1].lastIndexOf('/')))).filter((f) => f.endsWith('.csv')).sort().map((f) => join(dir, pm[1].slice(0, pm[1].lastIndexOf('/')), f)) : [join(dir, pm[1])];
+    const files = pm[1].includes('*') ? readdirSync(join(dir, pm[1].slice(0, pm[1].lastIndexOf('/')))).filter((f) => f.endsWith(pm[1].slice(pm[1].lastIndexOf('.')))).sort().map((f) => join(dir, pm[1].slice(0, pm[1].lastIndexOf('/')), f)) : [join(dir, pm[1])];
     for (const f of files) (t[table] ??= []).push(...(await readRows(f, table as CanonicalTableName, pm[2] ? +pm[2] : undefined)));
   }
   return t;
@@ -333,6 +333,112 @@ export function runOracle(t: Record<string, Row[]>): Lead[] {
         const a = g[j], b = g[i];
         if ((a.inv && a.inv === b.inv) || (Math.abs(b.date - a.date) <= 30 && a.summary === b.summary)) add('duplicate_voucher', b.key, b.exp);
       }
+  }
+
+  // ================= payroll (SPEC §4.4) =================
+  const payMonth = (x: string) => {
+    const t = hw(x ?? '').trim();
+    const m = t.match(/^(\d{4})年(\d{1,2})月$/) ?? t.match(/^(\d{4})(\d{2})$/) ?? t.match(/^(\d{4})-(\d{2})(?:-\d{2})?$/);
+    return m ? `${m[1]}-${m[2].padStart(2, '0')}` : '';
+  };
+  const monthStart = (ym: string) => Date.UTC(+ym.slice(0, 4), +ym.slice(5, 7) - 1, 1) / 86400000;
+  const pays = (t.payroll ?? []).map((r) => ({ unit: (r.unit ?? '').trim(), id: normId(r.id_number), month: payMonth(r.pay_month), item: r.item ?? '', c: r.net ? cents(r.net) : cents(r.gross ?? '') }));
+  for (const x of pays) if (!x.month) throw new Error('bad payroll month ' + JSON.stringify(x));
+  const pd = new Map<string, number>();
+  for (const x of pays) {
+    const dd = death.get(x.id);
+    if (dd !== undefined && monthStart(x.month) - dd > 31) pd.set(x.id, (pd.get(x.id) ?? 0) + x.c);
+  }
+  for (const [id, c] of pd) add('payroll_deceased', id, c);
+  const perMonth = new Map<string, Map<string, number>>();
+  for (const x of pays) {
+    if (/离退休|离休|退休/.test(x.item) || !x.unit) continue;
+    const k = `${x.id}|${x.month}`;
+    const m = perMonth.get(k) ?? perMonth.set(k, new Map()).get(k)!;
+    m.set(x.unit, (m.get(x.unit) ?? 0) + x.c);
+  }
+  const dbl = new Map<string, number>();
+  for (const [k, m] of perMonth) {
+    if (m.size < 2) continue;
+    const v = [...m.values()];
+    const id = k.split('|')[0];
+    dbl.set(id, (dbl.get(id) ?? 0) + v.reduce((a, b) => a + b, 0) - Math.max(...v));
+  }
+  for (const [id, c] of dbl) add('payroll_double', id, c);
+
+  // ================= related_supplier (SPEC §4.5) =================
+  const staff = (t.employee ?? []).map((e) => ({ id: normId(e.id_number), employer: e.employer, from: e.start_date ? parseDate(e.start_date) : -Infinity, to: e.end_date ? parseDate(e.end_date) : Infinity }));
+  const kinOf = new Map<string, Set<string>>();
+  for (const r of t.relation ?? []) {
+    const a = normId(r.id_number_a), b = normId(r.id_number_b);
+    (kinOf.get(a) ?? kinOf.set(a, new Set()).get(a)!).add(b);
+    (kinOf.get(b) ?? kinOf.set(b, new Set()).get(b)!).add(a);
+  }
+  const rsVouchers = new Map<string, Map<string, number>>();
+  const rsContracts = new Map<string, number[]>();
+  const ROLE = /法定代表人|股东|投资人|出资人|合伙人|经营者/;
+  for (const b of t.business) {
+    if (b.role && !ROLE.test(b.role)) continue;
+    const owner = normId(b.id_number);
+    for (const e of staff) {
+      if (e.id !== owner && !kinOf.get(owner)?.has(e.id)) continue;
+      const subject = `${e.employer}|${b.company_name}`;
+      for (const v of vs) {
+        if (v.unit === e.employer && v.cp === b.company_name && v.date >= e.from && v.date <= e.to) (rsVouchers.get(subject) ?? rsVouchers.set(subject, new Map()).get(subject)!).set(v.key, v.exp);
+      }
+      for (const [i, p] of proc.entries()) {
+        if (p.unit === e.employer && p.vendor === b.company_name && p.date >= e.from && p.date <= e.to) (rsContracts.get(subject) ?? rsContracts.set(subject, []).get(subject)!)[i] = p.c;
+      }
+    }
+  }
+  for (const subject of new Set([...rsVouchers.keys(), ...rsContracts.keys()])) {
+    const paid = rsVouchers.get(subject);
+    if (paid?.size) add('related_supplier', subject, [...paid.values()].reduce((a, b) => a + b, 0));
+    else add('related_supplier', subject, (rsContracts.get(subject) ?? []).reduce((a, b) => a + (b ?? 0), 0));
+  }
+
+  // ================= 会计核算 (SPEC §4.6) =================
+  // year_end_rush: a unit-year whose books cover 12 months and whose Nov–Dec expense is ≥ half the year and ≥ 100,000
+  const covered = new Map<string, Set<number>>();
+  for (const l of lines) {
+    const k = `${l.unit}|${new Date(l.date * 86400000).getUTCFullYear()}`;
+    (covered.get(k) ?? covered.set(k, new Set()).get(k)!).add(new Date(l.date * 86400000).getUTCMonth() + 1);
+  }
+  const yearExp = new Map<string, { all: number; end: number }>();
+  for (const v of vs) {
+    const d = new Date(v.date * 86400000);
+    const k = `${v.unit}|${d.getUTCFullYear()}`;
+    const e = yearExp.get(k) ?? yearExp.set(k, { all: 0, end: 0 }).get(k)!;
+    e.all += v.exp;
+    if (d.getUTCMonth() + 1 >= 11) e.end += v.exp;
+  }
+  for (const [k, e] of yearExp) if (covered.get(k)?.size === 12 && e.end >= 0.5 * e.all && e.end >= 10000000) add('year_end_rush', k, e.end);
+  // stale_receivable: 往来 balances ≥ 10,000 at the unit's last voucher date whose oldest open part (FIFO) is > 730 days old
+  const asOf = new Map<string, number>();
+  for (const l of lines) asOf.set(l.unit, Math.max(asOf.get(l.unit) ?? -Infinity, l.date));
+  const PREFIXES = ['1218', '1214', '2307', '1221', '1123', '2241'];
+  const groupsW = new Map<string, { date: number; delta: number }[]>();
+  for (const l of lines) {
+    const prefix = PREFIXES.find((p) => l.code.startsWith(p));
+    if (!prefix || !l.cp) continue;
+    const k = `${l.unit}|${prefix}|${l.cp}`;
+    (groupsW.get(k) ?? groupsW.set(k, []).get(k)!).push({ date: l.date, delta: prefix.startsWith('1') ? l.debit - l.credit : l.credit - l.debit });
+  }
+  for (const [k, g] of groupsW) {
+    const balance = g.reduce((a, b) => a + b.delta, 0);
+    if (balance < 1000000) continue;
+    const dec = -g.filter((x) => x.delta < 0).reduce((a, b) => a + b.delta, 0);
+    let run = 0;
+    const oldest = g.filter((x) => x.delta > 0).sort((a, b) => a.date - b.date).find((x) => (run += x.delta) > dec)!;
+    if (asOf.get(k.split('|')[0])! - oldest.date > 730) add('stale_receivable', k, balance);
+  }
+  // cash_receipt_spent: a voucher crediting 4xxx revenue and debiting an expense with no 1001/1002/1011/1201 line
+  for (const [key, ls] of vmap) {
+    const revenue = ls.filter((l) => l.code.startsWith('4') && l.credit > 0).reduce((a, b) => a + b.credit, 0);
+    const e5 = ls.filter((l) => l.code.startsWith('5') && l.debit > 0);
+    const e7 = ls.filter((l) => l.code.startsWith('7') && l.debit > 0);
+    const exp = (e5.length ? e5 : e7).reduce((a, b) => a + b.debit, 0);
+    if (revenue > 0 && exp > 0 && !ls.some((l) => /^(1001|1002|1011|1201)/.test(l.code))) add('cash_receipt_spent', key, Math.min(revenue, exp));
   }
   return [...leads.values()].sort((a, b) => (a.rule + a.subject < b.rule + b.subject ? -1 : 1));
 }

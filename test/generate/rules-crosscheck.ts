@@ -41,6 +41,7 @@ for (const [table, rows] of Object.entries(data) as [CanonicalTableName, Record<
       case 'money': return `coalesce(xc_parse_money(${col}), ${n === 'debit' || n === 'credit' ? '0' : 'NULL'})`;
       case 'number': return `xc_parse_number(${col})`;
       case 'account': return `xc_norm_account(${col})`;
+      case 'month': return `xc_parse_month(${col})`;
       default: return `nullif(trim(${col}), '')`;
     }
   };

@@ -138,6 +138,49 @@ describe('ingest', () => {
     expect(await db.all(`select id_number, death_date, _source_row from death`)).toEqual([{ id_number: ID1, death_date: '2023-05-06', _source_row: 3 }]);
   });
 
+  it('loads payroll (工资发放明细) from a GBK 财政统发 export and a unit salary sheet, pay months in every usual form', async () => {
+    const tongfa = iconv.encode(
+      '滨海县财政统一发放工资明细表\n单位：元\n单位名称,姓名,身份证号码,工资月份,人员类别,基本工资,应发合计,实发合计\n' +
+        `滨海县民政局,张三,${ID1},2023年03月,在职,"3,000.00","5,234.50","4,321.00"\n` +
+        `滨海县民政局,张三,${ID1},202304,在职,3000,5234.5,4321\n` +
+        `滨海县民政局,李四,${ID15},2023-13,离退休,,3000,3000\n` +
+        `滨海县民政局,王五,,2023-05,在职,,3000,3000\n` +
+        '合计,,,,,,"13,469.00","11,642.00"\n',
+      'gb18030',
+    );
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('工资表');
+    ws.addRow(['滨海县人民医院2023年工资表']);
+    ws.mergeCells('A1:F1');
+    ws.addRow(['发放单位', '职工姓名', '身份证号', '所属月份', '工资项目', '应发工资']);
+    ws.addRow(['滨海县人民医院', '张三', ID1, new Date(Date.UTC(2023, 2, 1)), '绩效工资', 1200]);
+    ws.addRow(['合计', '', '', null, '', 1200]);
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    const { db, s } = await run({ 'tf.csv': tongfa, 'unit.xlsx': buf }, 'sources:\n  payroll:\n    - { path: tf.csv }\n    - { path: unit.xlsx }\n');
+    expect(s.inputs.map((i) => [i.rows_read, i.rows_loaded, i.rows_rejected, i.rows_skipped])).toEqual([
+      [8, 2, 2, 4],
+      [4, 1, 0, 3],
+    ]);
+    expect(s.inputs[0].mapping).toMatchObject({ unit: '单位名称', pay_month: '工资月份', gross: '应发合计', net: '实发合计', item: '人员类别' });
+    expect(await db.all(`select unit, id_number, name, pay_month, gross, net, item, _source_row from payroll order by _source_file, _source_row`)).toEqual([
+      { unit: '滨海县民政局', id_number: ID1, name: '张三', pay_month: '2023-03', gross: '5234.50', net: '4321.00', item: '在职', _source_row: 4 },
+      { unit: '滨海县民政局', id_number: ID1, name: '张三', pay_month: '2023-04', gross: '5234.50', net: '4321.00', item: '在职', _source_row: 5 },
+      { unit: '滨海县人民医院', id_number: ID1, name: '张三', pay_month: '2023-03', gross: '1200.00', net: null, item: '绩效工资', _source_row: 3 },
+    ]);
+    const rejects = await db.all<Record<string, string>>(`select source_row, reason_code, reason_zh from rejects order by source_row`);
+    expect(rejects.map((r) => [r.source_row, r.reason_code])).toEqual([
+      [6, 'month.unparseable'],
+      [7, 'id.empty'],
+    ]);
+    expect(rejects[0].reason_zh).toContain('2023-13');
+  });
+
+  it('requires a payroll amount column: 应发 or 实发', async () => {
+    const d = await ingestError({ 'p.csv': `单位,身份证号,姓名,工资月份\n滨海县民政局,${ID1},张三,2023-03\n` }, 'sources:\n  payroll: { path: p.csv }\n');
+    expect(d.code).toBe('ingest.missing_required_column');
+    expect(d.zh).toContain('应发合计');
+  });
+
   it('explains a missing required column with the headers found', async () => {
     const d = await ingestError({ 'v.csv': '姓名,持有人号码,车牌\n张三,1,苏J\n' }, 'sources:\n  vehicle: { path: v.csv }\n');
     expect(d.code).toBe('ingest.missing_required_column');

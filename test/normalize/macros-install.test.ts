@@ -5,7 +5,7 @@ import { openMacroDb } from './sql-helpers.js';
 
 const CONTRACT = [
   'xc_is_blank', 'xc_halfwidth', 'xc_norm_id', 'xc_id_valid', 'xc_id_birth', 'xc_id_sex', 'xc_norm_name', 'xc_parse_date',
-  'xc_is_open_date', 'xc_parse_money', 'xc_parse_number', 'xc_norm_account', 'xc_norm_period',
+  'xc_is_open_date', 'xc_parse_money', 'xc_parse_number', 'xc_norm_account', 'xc_norm_period', 'xc_parse_month',
 ];
 
 describe('normalize.sql', () => {

@@ -20,6 +20,7 @@ export interface SqlRow {
   number: number | null;
   account: string | null;
   period: string | null;
+  month: string | null;
 }
 
 export async function openMacroDb(): Promise<Db> {
@@ -38,7 +39,8 @@ export async function runMacros(db: Db, inputs: (string | null)[]): Promise<SqlR
             xc_id_masked(s) as id_masked, xc_id_valid(id) as id_valid,
             xc_id_birth(id) as id_birth, xc_id_sex(id) as id_sex, xc_norm_name(s) as name,
             xc_parse_date(s) as date, xc_is_open_date(s) as open, xc_parse_money(s) as money,
-            xc_parse_number(s) as number, xc_norm_account(s) as account, xc_norm_period(s) as period
+            xc_parse_number(s) as number, xc_norm_account(s) as account, xc_norm_period(s) as period,
+            xc_parse_month(s) as month
      from n order by i`,
   );
 }

@@ -11,7 +11,7 @@ import { normName } from '../../src/normalize/name.js';
 import { isOpenDate, parseDate } from '../../src/normalize/date.js';
 import { parseMoney, parseNumber } from '../../src/normalize/money.js';
 import { normAccount } from '../../src/normalize/bank-account.js';
-import { normPeriod } from '../../src/normalize/period.js';
+import { normPeriod, parseMonth } from '../../src/normalize/period.js';
 import { openMacroDb, runMacros, type SqlRow } from './sql-helpers.js';
 
 const HAND: (string | null)[] = [
@@ -42,6 +42,8 @@ const HAND: (string | null)[] = [
   '1,2,3', '--5', '(-5)', '12元整', 'inf', 'nan', '1e400', '0e5', '1.2.3', '12 元', '(12)元', '人民币100元',
   // accounts / periods
   '6222 0212-3456 7890', '６２２８４８', 'No.123', '2023年第一季度', '2023年03月', '2023-01至2023-03', '2023.03',
+  // pay months (工资月份)
+  '2023年03月份', '2023年3月工资', '2023-3', '2023/3', '2023年12月', '2023-00', '0999-01',
 ];
 
 // seeded PRNG (mulberry32) so failures are reproducible
@@ -111,6 +113,7 @@ function tsRow(s: string | null): Omit<SqlRow, 'i'> {
     number: parseNumber(s),
     account: normAccount(s),
     period: normPeriod(s),
+    month: parseMonth(s),
   };
 }
 

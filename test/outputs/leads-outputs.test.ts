@@ -101,13 +101,13 @@ describe('leads.xlsx', () => {
     await writeLeadsXlsx(db, file);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['线索清单', '关系保-人情保', '虚报冒领', '财务-采购与资金', '说明']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['线索清单', '关系保-人情保', '虚报冒领', '财务', '说明']);
     const all = wb.getWorksheet('线索清单')!;
     const header = (all.getRow(1).values as unknown[]).slice(1);
     expect(header).toEqual([...LEAD_COLUMNS.map((c) => LEAD_HEADERS_ZH[c]), ...REVIEW_HEADERS_ZH]);
     expect(all.rowCount).toBe(VALUES.length + 3);
     expect(wb.getWorksheet('关系保-人情保')!.rowCount).toBe(2);
-    expect(wb.getWorksheet('财务-采购与资金')!.rowCount).toBe(2);
+    expect(wb.getWorksheet('财务')!.rowCount).toBe(2);
     const info = wb.getWorksheet('说明')!;
     const infoText = JSON.stringify(info.getSheetValues());
     expect(infoText).toContain('方法dibao_vehicle');

@@ -8,14 +8,13 @@ import { formatCatalog } from '../../src/rules/format-catalog.js';
 import { parseRuleFile } from '../../src/rules/parse-rule-file.js';
 import { runRules } from '../../src/rules/run-rules.js';
 import { scanSql } from '../../src/rules/sql-scan.js';
-import { BUILTIN_CATEGORIES } from '../../src/rules/types.js';
+import { BUILTIN_CATEGORIES, CATEGORY_ZH, FINDING_COLUMNS } from '../../src/rules/types.js';
+import { CATEGORY_ZH as REPORT_CATEGORY_ZH } from '../../src/report/build-report.js';
+import { specRules } from '../spec.js';
 import { isCanonicalTable } from '../../src/schema/canonical-tables.js';
 import { loadCaseFile, loadGiven, openCaseDb } from './harness.js';
 
-const SPEC_RULES: Record<string, string[]> = {
-  relationship_benefit: ['dibao_vehicle', 'dibao_property', 'dibao_public_employee', 'dibao_business', 'dibao_cadre_relative'],
-  phantom_claim: ['deceased_payment', 'duplicate_payment', 'shared_account', 'account_name_mismatch', 'invalid_id', 'grain_area_excess', 'age_ineligible'],
-};
+const SPEC = specRules();
 
 let db: Db;
 beforeAll(async () => {
@@ -24,6 +23,7 @@ beforeAll(async () => {
 afterAll(() => db?.close());
 
 const files = listSqlFiles(BUILTIN_RULE_DIR);
+const ROOT = join(BUILTIN_RULE_DIR, '..', '..');
 
 describe('rule catalog', () => {
   it('loads as a whole and prints', () => {
@@ -35,22 +35,53 @@ describe('rule catalog', () => {
     expect(json.map((r: { id: string }) => r.id)).toEqual(catalog.map((r) => r.id));
   });
 
-  it('has the SPEC §4.1/§4.2 rule ids in their categories', () => {
-    const ids = new Set(files.map((f) => `${basename(dirname(f))}/${basename(f, '.sql')}`));
-    for (const [cat, list] of Object.entries(SPEC_RULES)) for (const id of list) expect(ids, `${cat}/${id}`).toContain(`${cat}/${id}`);
+  it('is exactly the rule set of SPEC §4: every SPEC rule in its category folder with its 名称, and no rule the SPEC does not name', () => {
+    const catalog = loadCatalog([]);
+    const built = catalog.map((r) => `${r.category}/${r.id} ${r.name}`).sort();
+    const spec = SPEC.map((r) => `${r.category}/${r.id} ${r.name}`).sort();
+    expect(built).toEqual(spec);
   });
 
-  it('the dibao_* rules take roster and household money from the shared macros, not from copies', () => {
+  it('knows every SPEC category: built-in list, catalog order and Chinese names in the rules, the report and its charts', () => {
+    const categories = [...new Set(SPEC.map((r) => r.category))];
+    expect([...BUILTIN_CATEGORIES]).toEqual(categories);
+    const client = readFileSync(join(ROOT, 'src', 'report', 'client', 'report.js'), 'utf8');
+    const chartSql = ['leads_by_category', 'leads_by_rule', 'amount_by_rule'].map((f) => readFileSync(join(ROOT, 'sql', 'report', `${f}.sql`), 'utf8'));
+    for (const c of categories) {
+      expect(CATEGORY_ZH[c], c).toMatch(/[\u4e00-\u9fff]/u);
+      expect(REPORT_CATEGORY_ZH[c], c).toMatch(/[\u4e00-\u9fff]/u);
+      expect(client, `report.js CAT.${c}`).toMatch(new RegExp(`\\b${c}: '[^']+'`));
+      for (const q of chartSql) expect(q, `chart SQL names ${c}`).toContain(`when '${c}' then`);
+    }
+  });
+
+  it('the dibao_* rules take roster, household money and lead period from the shared macros, not from copies', () => {
+    const dibaoIds = SPEC.filter((r) => r.id.startsWith('dibao_')).map((r) => r.id).sort();
     const dibaoRules = files.filter((f) => basename(f).startsWith('dibao_'));
-    expect(dibaoRules.length).toBe(5);
+    expect(dibaoRules.map((f) => basename(f, '.sql')).sort()).toEqual(dibaoIds);
     for (const f of dibaoRules) {
       const t = readFileSync(f, 'utf8');
       expect(t, f).toContain("xc_dibao_members('dibao')");
       expect(t, f).toContain("xc_dibao_money('hits', 'members', 'subsidy', 'as_of')");
       expect(t, f).toContain("xc_dibao_subjects('hits', 'members', 'heads')");
+      expect(t, f).toContain("xc_dibao_spans('hits')");
       expect(t, f).not.toContain('household_pay as (');
       expect(t, f).not.toContain('subject_rows as (');
+      expect(t, f).not.toMatch(/min\(win_start\)/);
     }
+  });
+
+  it('one SQL style: money in descriptions through xc_fmt_money only, no NULL projections of finding columns the runner fills', () => {
+    const findingCols = FINDING_COLUMNS.join('|');
+    const nullProjection = new RegExp(`(?:\\bcast\\s*\\(\\s*null\\s+as\\s+[a-z0-9_]+(?:\\s*\\([0-9,\\s]*\\))?\\s*\\)|\\bnull)\\s+as\\s+(?:${findingCols})\\b`, 'i');
+    for (const f of files) {
+      const t = readFileSync(f, 'utf8');
+      expect(t, f).not.toMatch(nullProjection);
+      expect(t, f).not.toMatch(/format\(\s*'\{:,\.2f\}'/);
+      expect(t, f).not.toContain('xc_fin_money');
+    }
+    const macros = listSqlFiles(join(ROOT, 'sql', 'macros')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(macros.match(/\{:,\.2f\}/g)?.length, 'one money-formatting macro').toBe(1);
   });
 
   for (const file of files) {

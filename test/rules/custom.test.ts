@@ -8,7 +8,7 @@ import { UserError, formatDiagnostic } from '../../src/errors.js';
 import { assembleLeads } from '../../src/leads/assemble.js';
 import { loadCatalog } from '../../src/rules/catalog.js';
 import { preflightRules } from '../../src/rules/preflight.js';
-import { runRules } from '../../src/rules/run-rules.js';
+import { runRules, toFileLines } from '../../src/rules/run-rules.js';
 import { selectRules } from '../../src/rules/select.js';
 import type { RulesConfig } from '../../src/config/types.js';
 import { loadGiven, openCaseDb } from './harness.js';
@@ -145,7 +145,19 @@ describe('custom rules', () => {
     const rules = loadCatalog([f]).filter((r) => r.id === 'syntax_error');
     await loadGiven(db, {});
     const e = await userErrorOf(runRules(db, rules, config([f])));
-    expect(e.diagnostics[0]).toMatchObject({ code: 'rule.sql_error', at: { file: f } });
+    // the typo is on line 20 of the rule file; DuckDB counts the wrapped statement, one line more
+    expect(e.diagnostics[0]).toMatchObject({ code: 'rule.sql_error', at: { file: f, line: 20 } });
+    expect(e.diagnostics[0].en).toContain('line 20 of the rule file');
+    expect(e.diagnostics[0].en).toMatch(/\nLINE 20: group by id_numbr *\n {18}\^/);
+    expect(e.diagnostics[0].zh).toContain('规则文件第 20 行');
+  });
+
+  it('engine LINE numbers become file lines, the caret staying under the same character', () => {
+    expect(toFileLines('Parser Error: syntax error at or near "x"\n\nLINE 100: select x\n                 ^')).toEqual({
+      message: 'Parser Error: syntax error at or near "x"\n\nLINE 99: select x\n                ^',
+      line: 99,
+    });
+    expect(toFileLines('Binder Error: no LINE here')).toEqual({ message: 'Binder Error: no LINE here', line: undefined });
   });
 
   it('bad output shape: no subject_key, unknown column, duplicate subject', async () => {

@@ -8,18 +8,26 @@ params:
   window_days: { type: integer, default: 30, min: 0, description: 摘要相同的两张凭证日期相差不超过（≤）该天数时视为疑似重复 }
   expense_prefixes: { type: string_list, default: ['5', '6', '7'], description: 费用/支出类科目编码前缀（政府会计5费用、7预算支出；企业/旧制度5、6） }
   budget_prefixes: { type: string_list, default: ['7'], description: 预算会计支出科目编码前缀；同一凭证已有财务会计费用分录时不重复计算 }
+  skip_distinct_invoices:
+    type: boolean
+    default: false
+    description: >-
+      true 时采用较窄的口径：两张凭证都记有发票号且互不相同时，不因摘要相同而配对（视为两次真实支付）；
+      默认 false 按 SPEC：发票号不同也报出，由核查判断是否重开或虚开发票
 method: >-
   同一单位的两张凭证向同一往来单位（名称规范化后相同）支付相同的费用金额，并且发票号相同，或日期相差不超过 window_days 天且摘要相同
-  （两张凭证都记有发票号而发票号不同时，视为两次真实支付，不因摘要相同而报出），以较晚的凭证为线索。
+  （发票号不同也报出：重开或虚开的发票正是核查要看的；skip_distinct_invoices 为 true 时不报），以较晚的凭证为线索。
 why: 同一事项、同一发票重复入账报销，是套取资金的常见手法；也可能是会计差错，需核对原始单据。
 exclusions:
-  - 都记有发票号且发票号互不相同的两张凭证（如每月支付的房租、水电费）
+  - 摘要不同的两张凭证（如摘要写明月份的每月房租、水电费），除非发票号相同
+  - 日期相差超过 window_days 天且发票号不同的两张凭证
   - 费用金额为0或负数（红字冲销）的凭证
   - 较早凭证之后、较晚凭证之前（含当日）有同一往来单位同额红字冲销凭证的：较晚凭证是冲销后的更正重录
 assumptions:
   - 支付金额为凭证计入的费用分录借方合计（政府会计双分录只计一次）
   - 发票号相同：两张凭证的发票号集合有交集（去空格、半角、大写后比较）；此时往来单位须相同或都未记载
-  - 摘要相同：去空格、半角后完全一致，且往来单位都已记载并相同
+  - 摘要相同：去空格、半角后完全一致，且往来单位都已记载并相同；两张凭证都记有发票号而发票号互不相同时仍配对（SPEC 未排除），
+    描述中注明“发票号不同”；skip_distinct_invoices 为 true 时这种配对不报出
   - “较晚”按凭证日期、再按凭证键排序；与多张较早凭证重复时仍只报一条，证据列出所有重复凭证
 ---*/
 with
@@ -58,6 +66,7 @@ pairs as (
         earlier.voucher_date as earlier_date,
         earlier.voucher_no as earlier_no,
         list_has_any(earlier.invoice_nos, later.invoice_nos) as same_invoice,
+        len(earlier.invoice_nos) > 0 and len(later.invoice_nos) > 0 as both_invoiced,
         list_intersect(earlier.invoice_nos, later.invoice_nos) as shared_invoices
     from vouchers as later
     join vouchers as earlier
@@ -70,7 +79,7 @@ pairs as (
        or (later.counterparty_norm is not null
            and earlier.summary_text = later.summary_text
            and datediff('day', earlier.voucher_date, later.voucher_date) <= $window_days
-           and (len(earlier.invoice_nos) = 0 or len(later.invoice_nos) = 0))
+           and (not $skip_distinct_invoices or len(earlier.invoice_nos) = 0 or len(later.invoice_nos) = 0))
 ),
 uncorrected_pairs as (
     select p.*
@@ -91,7 +100,8 @@ duplicates as materialized (
         string_agg(
             format('{}第{}号凭证（{}）', strftime(p.earlier_date, '%Y-%m-%d'), p.earlier_no,
                    case when p.same_invoice then '发票号' || array_to_string(p.shared_invoices, '、') || '相同'
-                        else format('摘要相同，相隔{}天', datediff('day', p.earlier_date, v.voucher_date)) end),
+                        else format('摘要相同，相隔{}天{}', datediff('day', p.earlier_date, v.voucher_date),
+                                    case when p.both_invoiced then '，发票号不同' else '' end) end),
             '、' order by p.earlier_date, p.earlier_key) as earlier_list
     from uncorrected_pairs as p
     join vouchers as v using (voucher_key)
@@ -115,16 +125,13 @@ findings as (
     select
         v.voucher_key as subject_key,
         coalesce(v.counterparty, v.summary) as subject_name,
-        cast(null as varchar) as household_key,
-        cast(null as varchar) as town,
-        cast(null as varchar) as village,
         v.unit,
         v.amount,
         v.voucher_date as period_start,
         v.voucher_date as period_end,
         format('{}{}第{}号凭证（摘要：{}）向{}支付{}元，与{}金额相同、往来单位相同，疑似重复报销。',
             v.unit, strftime(v.voucher_date, '%Y-%m-%d'), v.voucher_no, coalesce(v.summary, '无'),
-            coalesce(v.counterparty, '未记载往来单位'), xc_fin_money(v.amount), d.earlier_list) as description,
+            coalesce(v.counterparty, '未记载往来单位'), xc_fmt_money(v.amount), d.earlier_list) as description,
         e.evidence
     from duplicates as d
     join vouchers as v using (voucher_key)

@@ -71,16 +71,13 @@ findings as (
     select
         a.voucher_key as subject_key,
         coalesce(a.counterparty, a.summary) as subject_name,
-        cast(null as varchar) as household_key,
-        cast(null as varchar) as town,
-        cast(null as varchar) as village,
         a.unit,
         a.amount,
         a.voucher_date as period_start,
         a.voucher_date as period_end,
         format('{}{}第{}号凭证（摘要：{}）列支含“{}”的津贴补贴/奖金/福利类支出{}元（往来单位：{}，结算方式：{}），不在批准发放的项目内。',
             a.unit, strftime(a.voucher_date, '%Y-%m-%d'), a.voucher_no, coalesce(a.summary, '无'), a.keywords,
-            xc_fin_money(a.amount), coalesce(a.counterparty, '未记载'), coalesce(a.settlement, '未记载')) as description,
+            xc_fmt_money(a.amount), coalesce(a.counterparty, '未记载'), coalesce(a.settlement, '未记载')) as description,
         e.evidence
     from allowance_vouchers as a
     join evidence as e using (voucher_key)

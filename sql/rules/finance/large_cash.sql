@@ -44,17 +44,14 @@ findings as (
     select
         c.voucher_key as subject_key,
         coalesce(c.counterparty, c.summary) as subject_name,
-        cast(null as varchar) as household_key,
-        cast(null as varchar) as town,
-        cast(null as varchar) as village,
         c.unit,
         c.cash_amount as amount,
         c.voucher_date as period_start,
         c.voucher_date as period_end,
         format('{}{}第{}号凭证（摘要：{}）以现金支付{}元（结算方式：{}，往来单位：{}），达到{}元的大额现金标准。',
             c.unit, strftime(c.voucher_date, '%Y-%m-%d'), c.voucher_no, coalesce(c.summary, '无'),
-            xc_fin_money(c.cash_amount), coalesce(c.settlement, '未记载'), coalesce(c.counterparty, '未记载'),
-            xc_fin_money($min_amount)) as description,
+            xc_fmt_money(c.cash_amount), coalesce(c.settlement, '未记载'), coalesce(c.counterparty, '未记载'),
+            xc_fmt_money($min_amount)) as description,
         e.evidence
     from cash_vouchers as c
     join evidence as e using (voucher_key)

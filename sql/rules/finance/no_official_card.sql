@@ -69,17 +69,14 @@ findings as (
     select
         c.voucher_key as subject_key,
         coalesce(c.counterparty, c.summary) as subject_name,
-        cast(null as varchar) as household_key,
-        cast(null as varchar) as town,
-        cast(null as varchar) as village,
         c.unit,
         c.cash_card_amount as amount,
         c.voucher_date as period_start,
         c.voucher_date as period_end,
         format('{}{}第{}号凭证（摘要：{}）列支{}{}元，以现金支付{}元（结算方式：{}，往来单位：{}），属公务卡强制结算目录，现金结算{}元。',
             c.unit, strftime(c.voucher_date, '%Y-%m-%d'), c.voucher_no, coalesce(c.summary, '无'), c.card_categories,
-            xc_fin_money(c.card_category_amount), xc_fin_money(c.cash_amount), coalesce(c.settlement, '未记载'),
-            coalesce(c.counterparty, '未记载'), xc_fin_money(c.cash_card_amount)) as description,
+            xc_fmt_money(c.card_category_amount), xc_fmt_money(c.cash_amount), coalesce(c.settlement, '未记载'),
+            coalesce(c.counterparty, '未记载'), xc_fmt_money(c.cash_card_amount)) as description,
         e.evidence
     from cash_settled as c
     join evidence as e using (voucher_key)

@@ -73,16 +73,13 @@ findings as (
     select
         d.voucher_key as subject_key,
         coalesce(d.fund_sources, d.summary) as subject_name,
-        cast(null as varchar) as household_key,
-        cast(null as varchar) as town,
-        cast(null as varchar) as village,
         d.unit,
         d.amount,
         d.voucher_date as period_start,
         d.voucher_date as period_end,
         format('{}{}第{}号凭证（摘要：{}，资金来源：{}）使用含“{}”的专项资金列支{}类一般性支出{}元（往来单位：{}）。',
             d.unit, strftime(d.voucher_date, '%Y-%m-%d'), d.voucher_no, coalesce(d.summary, '无'),
-            coalesce(d.fund_sources, '未记载'), d.fund_keywords, d.cost_keywords, xc_fin_money(d.amount),
+            coalesce(d.fund_sources, '未记载'), d.fund_keywords, d.cost_keywords, xc_fmt_money(d.amount),
             coalesce(d.counterparty, '未记载')) as description,
         e.evidence
     from diverted as d

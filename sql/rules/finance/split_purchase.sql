@@ -69,7 +69,7 @@ groups as (
         sum(s.amount) as amount,
         min(s.voucher_date) as first_date,
         max(s.voucher_date) as last_date,
-        string_agg(format('{}第{}号{}元', strftime(s.voucher_date, '%Y-%m-%d'), s.voucher_no, xc_fin_money(s.amount)), '、'
+        string_agg(format('{}第{}号{}元', strftime(s.voucher_date, '%Y-%m-%d'), s.voucher_no, xc_fmt_money(s.amount)), '、'
                    order by s.voucher_date, s.voucher_key) as voucher_list
     from small_payments as s
     group by s.unit, s.fiscal_year, s.counterparty_norm
@@ -110,7 +110,7 @@ near_misses as (
     select
         unit, fiscal_year, counterparty_norm,
         count(*) as records,
-        string_agg(format('合同金额{}元、签订日期{}', xc_fin_money(amount), coalesce(strftime(contract_date, '%Y-%m-%d'), '不详')),
+        string_agg(format('合同金额{}元、签订日期{}', xc_fmt_money(amount), coalesce(strftime(contract_date, '%Y-%m-%d'), '不详')),
                    '；' order by contract_date, amount) as record_list,
         list(xc_evidence('procurement', _source_file, _source_row,
                          {'unit': procurement_unit, 'project_name': project_name, 'category': category, 'vendor': vendor,
@@ -143,16 +143,13 @@ findings as (
     select
         concat_ws('|', s.unit, s.counterparty, cast(s.fiscal_year as varchar)) as subject_key,
         s.counterparty as subject_name,
-        cast(null as varchar) as household_key,
-        cast(null as varchar) as town,
-        cast(null as varchar) as village,
         s.unit,
         s.amount,
         s.first_date as period_start,
         s.last_date as period_end,
         format('{}{}年向{}支付货物服务类款项{}笔（{}），每笔均低于{}元的采购限额标准，合计{}元已达到限额，未找到该单位当年与该供应商金额不低于合计的政府采购记录{}。',
-            s.unit, s.fiscal_year, s.counterparty, s.vouchers, s.voucher_list, xc_fin_money($threshold),
-            xc_fin_money(s.amount),
+            s.unit, s.fiscal_year, s.counterparty, s.vouchers, s.voucher_list, xc_fmt_money($threshold),
+            xc_fmt_money(s.amount),
             coalesce(format('（该供应商另有{}条采购记录：{}，金额或年度不足以覆盖）', nm.records, nm.record_list), ''))
             as description,
         e.evidence

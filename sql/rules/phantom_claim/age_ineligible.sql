@@ -42,7 +42,6 @@ findings as (
         any_value(household_id order by _source_file, _source_row) as household_key,
         any_value(town order by _source_file, _source_row) as town,
         any_value(village order by _source_file, _source_row) as village,
-        null as unit,
         sum(amount) as amount,
         min(pay_date) as period_start,
         max(pay_date) as period_end,

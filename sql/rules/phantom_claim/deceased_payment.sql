@@ -81,7 +81,6 @@ findings as (
         coalesce(p.household_id, l.household_id) as household_key,
         coalesce(p.town, l.town) as town,
         coalesce(p.village, l.village) as village,
-        null as unit,
         coalesce(p.amount, 0) as amount,
         p.first_pay as period_start,
         p.last_pay as period_end,

@@ -72,7 +72,6 @@ findings as (
         any_value(d.household_id order by d._source_file, d._source_row) as household_key,
         any_value(d.town order by d._source_file, d._source_row) as town,
         any_value(d.village order by d._source_file, d._source_row) as village,
-        null as unit,
         any_value(p.surplus) as amount,
         min(d.pay_date) as period_start,
         max(d.pay_date) as period_end,

@@ -71,7 +71,6 @@ findings as (
         any_value(f.household_id order by f._source_file, f._source_row) as household_key,
         any_value(f.town order by f._source_file, f._source_row) as town,
         any_value(f.village order by f._source_file, f._source_row) as village,
-        null as unit,
         any_value(p.amount) as amount,
         min(f.pay_date) as period_start,
         max(f.pay_date) as period_end,

@@ -74,10 +74,8 @@ findings as (
     select
         f.bank_account as subject_key,
         mode(f.account_name order by f.account_name) as subject_name,
-        cast(null as varchar) as household_key,
         mode(f.town order by f.town) as town,
         mode(f.village order by f.village) as village,
-        null as unit,
         coalesce(sum(case when h.id_number is null then f.amount end), 0) as amount,
         min(f.pay_date) as period_start,
         max(f.pay_date) as period_end,

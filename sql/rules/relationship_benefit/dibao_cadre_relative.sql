@@ -155,9 +155,7 @@ link_evidence as (
     select subject_key, list(item order by item."table", item.source_file, item.source_row) as evidence
     from link_items group by subject_key
 ),
-spans as (
-    select subject_key, min(win_start) as win_start, max(win_end) as win_end from hits group by subject_key
-),
+spans as (select * from xc_dibao_spans('hits')),
 filing_given as (
     select exists (select 1 from kin_filing) as given
 ),
@@ -168,10 +166,9 @@ findings as (
         s.household_key,
         s.town,
         s.village,
-        null as unit,
         case when mo.from_payments then coalesce(mo.paid_amount, 0) else coalesce(mo.estimated_amount, 0) end as amount,
-        case when sp.win_start > xc_far_past() then sp.win_start end as period_start,
-        case when sp.win_end < xc_far_future() then sp.win_end end as period_end,
+        sp.period_start,
+        sp.period_end,
         '低保对象' || coalesce(s.name, s.subject_key) || s.head_phrase || lp.phrase
             || case when (select given from filing_given) then '，未见近亲属享受低保备案' else '' end
             || case when mo.from_payments

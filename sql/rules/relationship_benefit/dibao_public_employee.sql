@@ -62,9 +62,7 @@ assets as (
     from held
     group by subject_key
 ),
-spans as (
-    select subject_key, min(win_start) as win_start, max(win_end) as win_end from hits group by subject_key
-),
+spans as (select * from xc_dibao_spans('hits')),
 findings as (
     select
         s.subject_key,
@@ -72,10 +70,9 @@ findings as (
         s.household_key,
         s.town,
         s.village,
-        null as unit,
         case when mo.from_payments then coalesce(mo.paid_amount, 0) else coalesce(mo.estimated_amount, 0) end as amount,
-        case when sp.win_start > xc_far_past() then sp.win_start end as period_start,
-        case when sp.win_end < xc_far_future() then sp.win_end end as period_end,
+        sp.period_start,
+        sp.period_end,
         '低保对象' || coalesce(s.name, s.subject_key) || s.head_phrase || '为财政供养人员（' || a.job_list || '）'
             || case when mo.from_payments
                     then '，其间家庭领取低保金' || xc_fmt_money(coalesce(mo.paid_amount, 0)) || '元。'

@@ -3,7 +3,7 @@
  * the page with textContent or new Option(text) — never innerHTML — so nothing from the data can execute. */
 (function () {
   'use strict';
-  var CAT = { relationship_benefit: '关系保', phantom_claim: '虚报冒领', finance: '财务' };
+  var CAT = { relationship_benefit: '关系保', phantom_claim: '虚报冒领', finance: '财务', payroll: '吃空饷', conflict_of_interest: '利益输送' };
   var SEV = { high: '高', medium: '中', low: '低' };
   var SEV_ORDER = { high: 0, medium: 1, low: 2 };
   var collator = typeof Intl !== 'undefined' ? new Intl.Collator('zh-CN') : null;
