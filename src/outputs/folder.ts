@@ -43,7 +43,10 @@ export interface OutputFolderOptions {
   writes: readonly string[];
   /** absolute paths of every input (pipeline file, data files, rule files): a folder holding one is refused */
   inputs?: readonly string[];
-  /** listed files whose changes since xuncha wrote them the caller has taken care of (e.g. review imported leads.xlsx) */
+  /**
+   * listed files whose changes since xuncha wrote them the caller has taken care of (every 核查 value typed into
+   * leads.xlsx is in the database: review/guard.ts); a changed one is copied to DIR/核查底稿备份/ before it is replaced
+   */
   acceptChanged?: readonly string[];
   /** where the folder was named, for messages (pipeline `output` key, or the --out option) */
   at?: DiagnosticLocation;
@@ -330,6 +333,30 @@ function notWritable(abs: string, e: unknown, at?: DiagnosticLocation): unknown 
   return userConditionOf(e, at) ?? e;
 }
 
+/** Where a changed file a command replaces is kept (see keepChangedCopy). */
+export const BACKUP_DIR = '核查底稿备份';
+
+/**
+ * A file the teams changed after xuncha wrote it (a leads.xlsx they typed into, sorted, added a notes column to)
+ * that the caller accepted to replace — its 核查 values are all in the database — is still the teams' work: a copy
+ * is kept in DIR/核查底稿备份/ under its name and the run id before it is replaced, so nothing they typed (a
+ * column of their own, a note xuncha does not import) is ever lost.
+ */
+function keepChangedCopy(abs: string, name: string, entry: MarkerEntry | null | undefined, runId: string, onNote?: (m: string) => void): void {
+  const file = path.join(abs, name);
+  const st = lexists(file);
+  if (!st?.isFile()) return;
+  // no fingerprint (a folder an older xuncha wrote): treat it as changed, a copy costs little
+  if (entry && !changedSinceWritten(file, entry)) return;
+  const dir = path.join(abs, BACKUP_DIR);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const ext = path.extname(name);
+  const target = path.join(dir, `${path.basename(name, ext)}-${runId.replace(/-[a-z0-9]{4}$/, '')}${ext}`);
+  fs.copyFileSync(file, target, fs.constants.COPYFILE_EXCL);
+  fs.chmodSync(target, 0o600);
+  onNote?.(`${name} 在 xuncha 写出后被修改过，替换前已另存一份 / ${name} was changed after xuncha wrote it; a copy was kept: ${path.relative(abs, target)}`);
+}
+
 /**
  * Run `work` with a staging folder inside the output folder `dir`, holding the folder's lock, and commit what it
  * staged atomically when it succeeds. See the file header.
@@ -385,6 +412,9 @@ export async function withOutputFolder<T>(dir: string, opts: OutputFolderOptions
     }
     for (const f of staged) files[f] = describeFile(path.join(staging, f), f);
     const oldNames = opts.replace === 'all' ? [...new Set([...Object.keys(state.listed), ...staged])] : staged;
+    for (const n of opts.acceptChanged ?? []) {
+      if (oldNames.includes(n)) keepChangedCopy(abs, n, state.listed[n], runId, opts.onNote);
+    }
     try {
       commitStaged(abs, staging, runId, oldNames, newMarker(runId, opts.command, files));
     } catch (e) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { UserError, formatDiagnostic } from '../../src/errors.js';
-import { RUN_OUTPUTS, inspectOutputFolder, recoverOutputFolder, withOutputFolder, type OutputFolderOptions } from '../../src/outputs/folder.js';
+import { BACKUP_DIR, RUN_OUTPUTS, inspectOutputFolder, recoverOutputFolder, withOutputFolder, type OutputFolderOptions } from '../../src/outputs/folder.js';
 import { readMarker } from '../../src/outputs/marker.js';
 import { selfIdentity } from '../../src/lifecycle.js';
 
@@ -175,6 +175,25 @@ describe('output folder ownership', () => {
     ).rejects.toThrow('boom');
     for (const f of RUN_OUTPUTS) expect(read(join(dir, f))).toBe(`v1:${f}`);
     expect(readdirSync(join(dir, '.xuncha'))).toEqual(['outputs.json']);
+  });
+  it('replaces a leads.xlsx the teams changed only when the caller accepts it, and keeps a copy of the changed file first', async () => {
+    await write(dir, 'v1');
+    // the team added a notes column of its own: the file differs from what xuncha wrote
+    writeFileSync(join(dir, 'leads.xlsx'), 'v1:leads.xlsx + 备注列');
+    expect(codes(await userError(write(dir, 'v2', REPORT)))).toEqual(['output.changed']);
+    expect(read(join(dir, 'leads.xlsx'))).toBe('v1:leads.xlsx + 备注列');
+    await write(dir, 'v2', { ...REPORT, acceptChanged: ['leads.xlsx'] });
+    expect(read(join(dir, 'leads.xlsx'))).toBe('v2:leads.xlsx');
+    const kept = readdirSync(join(dir, BACKUP_DIR));
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatch(/^leads-\d{8}T\d{6}Z-\d+\.xlsx$/);
+    expect(read(join(dir, BACKUP_DIR, kept[0]))).toBe('v1:leads.xlsx + 备注列');
+    // an unchanged leads.xlsx is replaced without a copy
+    await write(dir, 'v3', { ...REPORT, acceptChanged: ['leads.xlsx'] });
+    expect(readdirSync(join(dir, BACKUP_DIR))).toHaveLength(1);
+    // the copies are the teams' files: the next run leaves them alone
+    await write(dir, 'v4');
+    expect(readdirSync(join(dir, BACKUP_DIR))).toEqual(kept);
   });
 });
 

@@ -10,7 +10,7 @@ import { Db, RUN_STORAGE_VERSION } from '../../db/connection.js';
 import { enterSandbox } from '../../db/sandbox.js';
 import { UsageError, userError, type DiagnosticLocation } from '../../errors.js';
 import { ingest, type IngestSummary } from '../../ingest/ingest.js';
-import { INGEST_OUTPUTS, RUN_OUTPUTS, recoverOutputFolder, withOutputFolder } from '../../outputs/folder.js';
+import { INGEST_OUTPUTS, RUN_OUTPUTS, inspectOutputFolder, recoverOutputFolder, withOutputFolder, type OutputFolderOptions } from '../../outputs/folder.js';
 import { buildManifest, toolVersion, writeManifest, type ManifestRule } from '../../outputs/manifest.js';
 import { rejectsCsvBodyPath, writeRejectsCsv } from '../../outputs/rejects-csv.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -111,6 +111,20 @@ export async function runPipeline(
   // custom rules run once on empty tables, so a broken rule is reported before any data is read
   if (selection) await preflightRules(selection.selected, config.rules, { timeoutSeconds: config.engine.rule_timeout });
 
+  const folder: OutputFolderOptions = {
+    command: opts.stage,
+    replace: 'all',
+    // followup.csv: written with --previous (SPEC §2.6)
+    writes: opts.stage === 'run' ? [...RUN_OUTPUTS, 'followup.csv'] : INGEST_OUTPUTS,
+    inputs: [config.file, ...config.sources.map((s) => s.path), ...config.rules.custom],
+    // a leads.xlsx the teams typed into is judged by checkBeforeRun below, which reads its 核查 columns: it is
+    // replaced only when everything typed there is in the database (and then carried with --previous)
+    acceptChanged: ['leads.xlsx'],
+    at: opts.outputAt,
+    onNote: (m) => progress.info(m),
+  };
+  // ownership first: a folder that is not xuncha's is refused before any database in it is opened
+  inspectOutputFolder(config.output, folder);
   // never lose typed work: an earlier or replaced run's un-imported 核查 values stop the run before it reads data
   // (a commit a killed run left half-done in either folder is completed first, so the check sees whole runs)
   recoverOutputFolder(config.output, (m) => progress.info(m));
@@ -119,15 +133,7 @@ export async function runPipeline(
 
   return withOutputFolder(
     config.output,
-    {
-      command: opts.stage,
-      replace: 'all',
-      // followup.csv: written with --previous (SPEC §2.6)
-      writes: opts.stage === 'run' ? [...RUN_OUTPUTS, 'followup.csv'] : INGEST_OUTPUTS,
-      inputs: [config.file, ...config.sources.map((s) => s.path), ...config.rules.custom],
-      at: opts.outputAt,
-      onNote: (m) => progress.info(m),
-    },
+    folder,
     ({ staging }) => runStages({ config, opts, progress, startedAt, timings, time, withRules, selection, catalog }, staging),
   );
 }
