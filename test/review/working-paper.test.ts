@@ -80,7 +80,7 @@ describe('leads.xlsx as a working paper', () => {
     await writeLeadsXlsx(db, file);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
-    for (const name of ['线索清单', '关系保-人情保', '虚报冒领', '财务-采购与资金']) {
+    for (const name of ['线索清单', '关系保-人情保', '虚报冒领', '财务']) {
       const ws = wb.getWorksheet(name)!;
       const header = (ws.getRow(1).values as unknown[]).slice(1);
       expect(header[0], name).toBe('线索编号');
