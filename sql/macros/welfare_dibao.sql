@@ -121,3 +121,17 @@ create or replace macro xc_dibao_spans(hits_tbl) as table
         case when max(win_end) < xc_far_future() then max(win_end) end as period_end
     from query_table(hits_tbl)
     group by subject_key;
+
+-- one row per dead person (deceased_payment, payroll_deceased): the earliest death date of an id (several 死亡/火化
+-- records of one person happen), the name on that record, and every death record as evidence
+create or replace macro xc_deaths(death_tbl) as table
+    select
+        id_number,
+        min(death_date) as death_date,
+        arg_min(name, death_date) as name,
+        list(xc_evidence('death', _source_file, _source_row,
+                         {'id_number': id_number, 'name': name, 'death_date': death_date})
+             order by _source_file, _source_row) as evidence
+    from query_table(death_tbl)
+    where id_number is not null and death_date is not null
+    group by id_number;

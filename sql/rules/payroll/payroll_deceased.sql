@@ -21,18 +21,7 @@ assumptions:
   - 线索的单位为发放这些工资的单位（多个单位以顿号连接）；期间为第一个被计入的工资月份的第一天至最后一个的最后一天。
 ---*/
 with
-died as (
-    select
-        id_number,
-        min(death_date) as death_date,
-        arg_min(name, death_date) as name,
-        list(xc_evidence('death', _source_file, _source_row,
-                         {'id_number': id_number, 'name': name, 'death_date': death_date})
-             order by _source_file, _source_row) as evidence
-    from death
-    where id_number is not null and death_date is not null
-    group by id_number
-),
+died as (select * from xc_deaths('death')),
 paid_after_death as (
     select p.*, d.death_date, try_strptime(p.pay_month, '%Y-%m')::date as month_start
     from payroll as p

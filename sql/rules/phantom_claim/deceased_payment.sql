@@ -21,18 +21,7 @@ assumptions:
   - 线索期间为超期发放记录的最早和最晚发放日期；仅因名册在册时为空。
 ---*/
 with
-died as (
-    select
-        id_number,
-        min(death_date) as death_date,
-        arg_min(name, death_date) as name,
-        list(xc_evidence('death', _source_file, _source_row,
-                         {'id_number': id_number, 'name': name, 'death_date': death_date})
-             order by _source_file, _source_row) as evidence
-    from death
-    where id_number is not null and death_date is not null
-    group by id_number
-),
+died as (select * from xc_deaths('death')),
 paid_after_death as (
     select s.*, d.death_date
     from subsidy as s
